@@ -1,0 +1,36 @@
+#pragma once
+// Sequences for a model, read in chunks from a FASTA file or from BED windows over a genome, so
+// commands stream their input with bounded memory.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "seqnn/inference/prediction_writer.h"
+#include "seqnn/sequence/bed.h"
+#include "seqnn/sequence/fasta.h"
+
+namespace seqnn {
+
+struct SequenceChunk {
+  RowLabels labels;                    // identity columns per sequence
+  std::vector<std::string> sequences;  // the sequences
+  std::vector<std::string> where;      // "file:line (name)" per sequence, for error messages
+  int64_t padded_bases = 0;            // bases filled with N because a window left its chromosome
+  int64_t padded_windows = 0;
+};
+
+class SequenceSource {
+ public:
+  virtual ~SequenceSource() = default;
+  // Fills up to max_items sequences; false when the input is exhausted (chunk left empty).
+  virtual bool next(int64_t max_items, SequenceChunk& chunk) = 0;
+  virtual int64_t total() const = 0;  // number of sequences (counted up front), or -1
+};
+
+// FASTA records as they are (labels: name).
+std::unique_ptr<SequenceSource> fasta_source(const std::string& path);
+// Fixed-length windows around BED intervals (labels: name, chrom, start, end, padded).
+std::unique_ptr<SequenceSource> bed_source(const std::string& bed_path, const std::string& genome_path,
+                                           int64_t length, WindowCentre centre = WindowCentre::kInterval);
+
+}  // namespace seqnn

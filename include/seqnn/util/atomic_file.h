@@ -1,0 +1,36 @@
+#pragma once
+// Output files are written under a temporary name beside the target and renamed into place only
+// when complete, so a failed or killed run never leaves a file that looks finished.
+#include <cstdio>
+#include <string>
+
+namespace seqnn {
+
+class AtomicFile {
+ public:
+  // Opens "<path>.partial" for writing (binary). Throws seqnn::Error when it cannot.
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();  // removes the partial file unless commit() succeeded
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  std::FILE* handle() { return file_; }
+  void write(const void* data, size_t bytes);
+  void write(const std::string& text) { write(text.data(), text.size()); }
+  // Seek within the partial file (e.g. to patch a header once the length is known).
+  void seek(long offset);
+  void seek_end();
+  // Flushes, closes and renames the partial file to the final path.
+  void commit();
+
+  const std::string& path() const { return path_; }
+  const std::string& partial_path() const { return partial_; }
+
+ private:
+  std::string path_;
+  std::string partial_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+}  // namespace seqnn

@@ -1,0 +1,127 @@
+// seqnn predict: stream sequences (FASTA, or BED windows over a genome) through a model and
+// write predictions (.tsv or .npy) with bounded memory.
+#include <torch/torch.h>
+
+#include <cstdio>
+
+#include "cli/common_options.h"
+#include "seqnn/inference/predict.h"
+#include "seqnn/inference/prediction_writer.h"
+#include "seqnn/sequence/encoding.h"
+#include "seqnn/sequence/sequence_source.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/progress.h"
+
+namespace seqnn::cli {
+namespace {
+
+struct PredictArgs {
+  CommonOptions common;
+  std::string model, fasta, bed, genome, out, dtype = "float32";
+  int64_t length = 0;
+  int64_t batch_size = 64;
+  int64_t chunk = 4096;
+  bool summit = false;
+};
+
+std::optional<at::ScalarType> parse_dtype(const std::string& name) {
+  if (name == "float32") return at::kFloat;
+  if (name == "float16") return at::kHalf;
+  if (name == "bfloat16") return at::kBFloat16;
+  if (name == "float64") return at::kDouble;
+  throw Error("--dtype " + name + ": unknown dtype (float32, float16, bfloat16 or float64)");
+}
+
+// Every sequence in a batch must have the model's length (or, for models without a fixed
+// length, the length of the first sequence seen), so a bad record is named before the model runs.
+void check_lengths(const SequenceChunk& chunk, int64_t& expected, bool model_fixed) {
+  for (size_t i = 0; i < chunk.sequences.size(); ++i) {
+    const int64_t len = static_cast<int64_t>(chunk.sequences[i].size());
+    if (expected <= 0) expected = len;
+    if (len != expected) {
+      fail(chunk.where[i], "sequence length " + std::to_string(len) + " does not match " +
+                               (model_fixed ? "the model's input length " : "the first sequence's length ") +
+                               std::to_string(expected));
+    }
+  }
+}
+
+void run_predict(const PredictArgs& a) {
+  const std::string device = apply_common_options(a.common);
+  if (a.fasta.empty() == a.bed.empty()) throw Error("give exactly one input: --fasta, or --bed with --genome");
+  if (!a.bed.empty() && a.genome.empty()) throw Error("--bed needs --genome (an indexed FASTA)");
+  if (a.batch_size <= 0 || a.chunk <= 0) throw Error("--batch-size and --chunk must be positive");
+  auto dtype = parse_dtype(a.dtype);
+
+  Model model = Model::load(a.model);
+  ModelInfo info = model.info();
+  Alphabet alphabet = Alphabet::from_name(info.alphabet);
+  int64_t expected = info.input_length.value_or(0);
+  if (!a.bed.empty() && a.length > 0 && info.input_length && a.length != *info.input_length) {
+    throw Error("--length " + std::to_string(a.length) + " does not match the model's input length " +
+                std::to_string(*info.input_length));
+  }
+  auto source = a.fasta.empty()
+                    ? bed_source(a.bed, a.genome, a.length > 0 ? a.length : expected,
+                                 a.summit ? WindowCentre::kSummit : WindowCentre::kInterval)
+                    : fasta_source(a.fasta);
+  auto writer = make_prediction_writer(a.out, info.output_names);
+
+  // Load the model onto the device once; predict() leaves it there between chunks.
+  ModelStateGuard placement(model, device, dtype);
+  PredictOptions popts;
+  popts.batch_size = a.batch_size;
+  ProgressBar bar("predict", source->total(), "seq", !a.common.quiet);
+  SequenceChunk chunk;
+  int64_t done = 0, padded_windows = 0, padded_bases = 0;
+  while (source->next(a.chunk, chunk)) {
+    check_lengths(chunk, expected, info.input_length.has_value());
+    EncodeOptions eopts;
+    at::Tensor x = torch::zeros({static_cast<int64_t>(chunk.sequences.size()), alphabet.size(), expected}, torch::kInt8);
+    for (size_t i = 0; i < chunk.sequences.size(); ++i) {
+      one_hot_encode_into(chunk.sequences[i], alphabet, x[static_cast<int64_t>(i)].data_ptr<int8_t>(),
+                          UnknownRule::kZero, chunk.where[i]);
+    }
+    popts.progress = [&](int64_t d, int64_t) { bar.update(done + d); };
+    ModelOutput out = predict(model, x, {}, popts);
+    writer->write(chunk.labels, out);
+    done += x.size(0);
+    padded_windows += chunk.padded_windows;
+    padded_bases += chunk.padded_bases;
+  }
+  if (done == 0) throw Error((a.fasta.empty() ? a.bed : a.fasta) + ": no sequences");
+  writer->close();
+  bar.finish();
+  double secs = bar.elapsed_seconds();
+  std::string files;
+  for (const auto& f : writer->files()) files += (files.empty() ? "" : ", ") + f;
+  std::fprintf(stderr, "seqnn predict: %lld sequences of %lld bases on %s in %.1f s (%.0f seq/s)", static_cast<long long>(done),
+               static_cast<long long>(expected), device.c_str(), secs, done / std::max(secs, 1e-9));
+  if (!a.bed.empty()) {
+    std::fprintf(stderr, "; %lld windows ran off their chromosome (%lld bases padded with N)",
+                 static_cast<long long>(padded_windows), static_cast<long long>(padded_bases));
+  }
+  std::fprintf(stderr, " -> %s\n", files.c_str());
+}
+
+}  // namespace
+
+void register_predict(CLI::App& app) {
+  auto a = std::make_shared<PredictArgs>();
+  auto* cmd = add_command(app, "predict", "predict with a model on sequences from FASTA or BED windows");
+  cmd->add_option("--model,-m", a->model, "model file (TorchScript or native seqnn)")->required();
+  cmd->add_option("--fasta,-f", a->fasta, "sequences (FASTA: plain, gzip or bgzip)");
+  cmd->add_option("--bed,-b", a->bed, "intervals (BED/narrowPeak); windows are cut from --genome");
+  cmd->add_option("--genome,-g", a->genome, "reference FASTA with .fai (bgzip also needs .gzi)");
+  cmd->add_option("--length,-l", a->length, "window length for --bed (default: the model's input length)");
+  cmd->add_flag("--summit", a->summit, "centre BED windows on the narrowPeak summit (column 10)");
+  cmd->add_option("--out,-o", a->out, "output: .tsv or .npy")->required();
+  cmd->add_option("--batch-size", a->batch_size, "sequences per forward pass")->capture_default_str();
+  cmd->add_option("--chunk", a->chunk, "sequences read and encoded at a time (bounds memory)")->capture_default_str();
+  cmd->add_option("--dtype", a->dtype, "compute dtype: float32, float64, float16, bfloat16 (the last two for CUDA)")
+      ->capture_default_str();
+  add_common_options(cmd, a->common);
+  cmd->callback([a] { run_predict(*a); });
+}
+
+}  // namespace seqnn::cli

@@ -1,0 +1,34 @@
+// seqnn: one command line for sequence models. Each subcommand lives in cmd_<name>.cpp.
+#include <htslib/hts_log.h>
+
+#include <cstdio>
+
+#include "cli/common_options.h"
+#include "seqnn/util/error.h"
+#include "seqnn/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"seqnn " SEQNN_VERSION ": deep learning on biological sequences (DNA, RNA, protein)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SEQNN_VERSION);
+  seqnn::cli::register_info(app);
+  seqnn::cli::register_predict(app);
+  seqnn::cli::register_simulate(app);
+  seqnn::cli::register_init_model(app);
+  hts_set_log_level(HTS_LOG_ERROR);  // seqnn reports problems itself, in one line
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const seqnn::Error& e) {
+    std::string cmd = app.get_subcommands().empty() ? "" : " " + app.get_subcommands()[0]->get_name();
+    std::fprintf(stderr, "seqnn%s: error: %s\n", cmd.c_str(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::string cmd = app.get_subcommands().empty() ? "" : " " + app.get_subcommands()[0]->get_name();
+    std::fprintf(stderr, "seqnn%s: error: %s\n", cmd.c_str(), seqnn::first_line(e.what()).c_str());
+    return 1;
+  }
+  return 0;
+}

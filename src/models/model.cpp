@@ -1,0 +1,52 @@
+#include "seqnn/models/model.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "models/model_backend.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+
+Model::Model(std::shared_ptr<ModelBackend> backend) : backend_(std::move(backend)) {}
+
+Model Model::load(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open model: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) fail(path, "is a directory, not a model file");
+  if (auto native = try_load_native_backend(path)) return Model(native);
+  return Model(load_torchscript_backend(path));
+}
+
+ModelBackend& Model::backend() const {
+  if (!backend_) throw Error("seqnn::Model: no model loaded");
+  return *backend_;
+}
+
+ModelOutput Model::forward(const at::Tensor& x, const std::vector<at::Tensor>& args) {
+  ModelBackend& b = backend();
+  at::Tensor input = at::isFloatingType(x.scalar_type()) ? x : x.to(b.dtype());
+  try {
+    return b.forward(input, args);
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw Error("model forward failed on input of shape " + c10::str(x.sizes()) + ": " +
+                first_line(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw Error("model forward failed on input of shape " + c10::str(x.sizes()) + ": " + first_line(e.what()));
+  }
+}
+
+void Model::train(bool on) { backend().train(on); }
+bool Model::is_training() const { return backend().is_training(); }
+void Model::to(at::Device device) { backend().to(device, dtype()); }
+void Model::to(at::ScalarType dtype) { backend().to(device(), dtype); }
+at::Device Model::device() const { return backend().device(); }
+at::ScalarType Model::dtype() const { return backend().dtype(); }
+ModelInfo Model::info() const { return backend().info(); }
+void Model::save(const std::string& path) const { backend().save(path); }
+
+}  // namespace seqnn

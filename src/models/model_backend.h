@@ -1,0 +1,33 @@
+#pragma once
+// The interface each kind of model implements behind seqnn::Model (private to libseqnn).
+#include <torch/torch.h>
+
+#include "seqnn/models/model.h"
+
+namespace seqnn {
+
+class ModelBackend {
+ public:
+  virtual ~ModelBackend() = default;
+  virtual ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args) = 0;
+  virtual void train(bool on) = 0;
+  virtual bool is_training() const = 0;
+  virtual void to(at::Device device, at::ScalarType dtype) = 0;
+  virtual at::Device device() const = 0;
+  virtual at::ScalarType dtype() const = 0;
+  virtual ModelInfo info() const = 0;
+  virtual void save(const std::string& path) const = 0;
+};
+
+std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path);
+// Returns null when the file is not a native seqnn model (so the caller can try TorchScript).
+std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path);
+
+// Device and dtype of the first parameter (or buffer) of a module; CPU/float when it has none.
+template <typename Params>
+std::pair<at::Device, at::ScalarType> first_parameter_placement(const Params& params) {
+  for (const auto& p : params) return {p.device(), p.scalar_type()};
+  return {at::Device(at::kCPU), at::kFloat};
+}
+
+}  // namespace seqnn

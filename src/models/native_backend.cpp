@@ -1,0 +1,100 @@
+// Native seqnn models: a network built from a JSON config. The model file is a LibTorch archive
+// holding the config (attribute "seqnn_config") and the weights, so one file is self-describing.
+#include <torch/torch.h>
+
+#include <cstdio>
+
+#include "models/model_backend.h"
+#include "seqnn/models/cnn.h"
+#include "seqnn/models/native.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+namespace {
+
+const char kConfigKey[] = "seqnn_config";
+
+class NativeBackend final : public ModelBackend {
+ public:
+  NativeBackend(CnnNet net, std::string source) : net_(std::move(net)), source_(std::move(source)) {}
+
+  ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args) override {
+    if (!args.empty()) throw Error("native CNN models take no extra inputs (" + std::to_string(args.size()) + " given)");
+    return ModelOutput::single(net_->forward(x));
+  }
+  void train(bool on) override { net_->train(on); }
+  bool is_training() const override { return net_->is_training(); }
+  void to(at::Device device, at::ScalarType dtype) override { net_->to(device, dtype); }
+  at::Device device() const override { return first_parameter_placement(net_->parameters()).first; }
+  at::ScalarType dtype() const override { return first_parameter_placement(net_->parameters()).second; }
+
+  ModelInfo info() const override {
+    ModelInfo info;
+    info.kind = "native";
+    info.source = source_;
+    const auto& cfg = net_->config();
+    if (cfg.global_pool == "flatten") info.input_length = cfg.input_length;
+    info.alphabet = cfg.alphabet;
+    info.output_names = cfg.output_names;
+    for (const auto& p : net_->parameters()) info.parameters += p.numel();
+    return info;
+  }
+
+  void save(const std::string& path) const override {
+    torch::serialize::OutputArchive archive;
+    archive.write(kConfigKey, c10::IValue(net_->config().to_json()));
+    net_->save(archive);
+    // Written under a temporary name and renamed, so a failed save never leaves a model file.
+    const std::string partial = path + ".partial";
+    try {
+      archive.save_to(partial);
+    } catch (const c10::Error& e) {
+      std::remove(partial.c_str());
+      fail(path, "cannot write model: " + first_line(e.what_without_backtrace()));
+    }
+    if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
+  }
+
+  CnnNet net() const { return net_; }
+
+ private:
+  CnnNet net_;
+  std::string source_;
+};
+
+}  // namespace
+
+Model make_native_model(const CnnConfig& config, uint64_t seed) {
+  torch::manual_seed(seed);
+  CnnNet net(config);
+  net->eval();
+  return Model(std::make_shared<NativeBackend>(net, ""));
+}
+
+CnnNet native_network(const Model& model) {
+  auto* native = dynamic_cast<NativeBackend*>(&model.backend());
+  if (!native) throw Error("not a native seqnn model");
+  return native->net();
+}
+
+std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error&) {
+    return nullptr;  // not a LibTorch archive at all: let the TorchScript loader report it
+  }
+  c10::IValue config_text;
+  if (!archive.try_read(kConfigKey, config_text) || !config_text.isString()) return nullptr;
+  CnnConfig config = CnnConfig::from_json(config_text.toStringRef(), path + " (embedded config)");
+  CnnNet net(config);
+  try {
+    net->load(archive);
+  } catch (const c10::Error& e) {
+    fail(path, "weights do not match the embedded config: " + first_line(e.what_without_backtrace()));
+  }
+  net->eval();
+  return std::make_shared<NativeBackend>(net, path);
+}
+
+}  // namespace seqnn

@@ -1,0 +1,98 @@
+// TorchScript models: anything saved with torch.jit.save in PyTorch.
+#include <torch/script.h>
+
+#include "models/model_backend.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+namespace {
+
+at::Tensor as_tensor(const c10::IValue& v, const std::string& what) {
+  if (!v.isTensor()) throw Error("model output " + what + " is a " + v.tagKind() + ", not a tensor");
+  return v.toTensor();
+}
+
+ModelOutput to_model_output(const c10::IValue& out) {
+  ModelOutput result;
+  if (out.isTensor()) return ModelOutput::single(out.toTensor());
+  if (out.isTuple() || out.isList()) {
+    result.kind = ModelOutput::Kind::kTuple;
+    std::vector<c10::IValue> items;
+    if (out.isTuple()) {
+      for (const auto& e : out.toTupleRef().elements()) items.push_back(e);
+    } else {
+      for (const auto& e : out.toList()) items.push_back(e);
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      result.names.push_back(std::to_string(i));
+      result.tensors.push_back(as_tensor(items[i], "element " + std::to_string(i)));
+    }
+    return result;
+  }
+  if (out.isGenericDict()) {
+    result.kind = ModelOutput::Kind::kDict;
+    for (const auto& entry : out.toGenericDict()) {
+      const auto& key = entry.key();
+      std::string name = key.isString() ? key.toStringRef() : key.isInt() ? std::to_string(key.toInt()) : "";
+      if (name.empty()) throw Error("model output dict keys must be strings or ints");
+      result.names.push_back(name);
+      result.tensors.push_back(as_tensor(entry.value(), "'" + name + "'"));
+    }
+    return result;
+  }
+  throw Error(std::string("model output of type ") + out.tagKind() +
+              " is not supported (return a tensor, a tuple/list of tensors or a dict of tensors)");
+}
+
+class TorchScriptBackend final : public ModelBackend {
+ public:
+  TorchScriptBackend(torch::jit::Module module, std::string path)
+      : module_(std::move(module)), path_(std::move(path)) {}
+
+  ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args) override {
+    std::vector<c10::IValue> inputs;
+    inputs.reserve(args.size() + 1);
+    inputs.emplace_back(x);
+    for (const auto& a : args) inputs.emplace_back(a);
+    return to_model_output(module_.forward(inputs));
+  }
+  void train(bool on) override { module_.train(on); }
+  bool is_training() const override { return module_.is_training(); }
+  void to(at::Device device, at::ScalarType dtype) override { module_.to(device, dtype); }
+  at::Device device() const override { return first_parameter_placement(module_.parameters()).first; }
+  at::ScalarType dtype() const override { return first_parameter_placement(module_.parameters()).second; }
+
+  ModelInfo info() const override {
+    ModelInfo info;
+    info.kind = "torchscript";
+    info.source = path_;
+    if (module_.hasattr("seqnn_input_length")) info.input_length = module_.attr("seqnn_input_length").toInt();
+    if (module_.hasattr("seqnn_alphabet")) info.alphabet = module_.attr("seqnn_alphabet").toStringRef();
+    if (module_.hasattr("seqnn_output_names")) {
+      for (const auto& n : module_.attr("seqnn_output_names").toList()) info.output_names.push_back(n.get().toStringRef());
+    }
+    for (const auto& p : module_.parameters()) info.parameters += p.numel();
+    return info;
+  }
+
+  void save(const std::string& path) const override { module_.save(path); }
+
+ private:
+  mutable torch::jit::Module module_;
+  std::string path_;
+};
+
+}  // namespace
+
+std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path) {
+  try {
+    torch::jit::Module module = torch::jit::load(path, torch::kCPU);
+    module.eval();
+    return std::make_shared<TorchScriptBackend>(std::move(module), path);
+  } catch (const c10::Error& e) {
+    fail(path, "cannot load model (not a seqnn model nor a TorchScript file saved with torch.jit.save): " +
+                   first_line(e.what_without_backtrace()));
+  }
+}
+
+}  // namespace seqnn

@@ -1,0 +1,185 @@
+#include "seqnn/sequence/fasta.h"
+
+#include <htslib/bgzf.h>
+#include <htslib/faidx.h>
+#include <htslib/kstring.h>
+#include <sys/stat.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+void require_readable(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) fail(path, "is a directory, not a FASTA file");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- FastaReader
+
+struct FastaReader::Impl {
+  BGZF* fp = nullptr;  // BGZF reads plain, gzip and bgzip files alike
+  kstring_t line = {0, 0, nullptr};
+  int64_t line_no = 0;
+  bool have_pending = false;  // `line` holds a header already read
+  ~Impl() {
+    if (fp) bgzf_close(fp);
+    free(line.s);
+  }
+  // Returns false at EOF.
+  bool read_line(const std::string& path) {
+    int r = bgzf_getline(fp, '\n', &line);
+    if (r < -1) fail(path, "read error (corrupt gzip/bgzip stream?) after line " + std::to_string(line_no));
+    if (r == -1) return false;
+    ++line_no;
+    if (line.l && line.s[line.l - 1] == '\r') line.s[--line.l] = '\0';
+    return true;
+  }
+};
+
+FastaReader::FastaReader(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
+  require_readable(path);
+  impl_->fp = bgzf_open(path.c_str(), "r");
+  if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
+}
+
+FastaReader::~FastaReader() = default;
+
+bool FastaReader::next(FastaRecord& record) {
+  Impl& s = *impl_;
+  if (!s.have_pending) {
+    // Skip blank lines before the first header; anything else must be a header.
+    while (true) {
+      if (!s.read_line(path_)) return false;
+      if (s.line.l == 0) continue;
+      if (s.line.s[0] != '>') fail_at(path_, s.line_no, "expected a FASTA header starting with '>'");
+      break;
+    }
+  }
+  s.have_pending = false;
+  std::string header(s.line.s + 1, s.line.l - 1);
+  size_t sp = header.find_first_of(" \t");
+  record.name = header.substr(0, sp);
+  record.description = sp == std::string::npos ? "" : header.substr(header.find_first_not_of(" \t", sp));
+  record.line = s.line_no;
+  if (record.name.empty()) fail_at(path_, s.line_no, "FASTA header without a name");
+  record.sequence.clear();
+  while (s.read_line(path_)) {
+    if (s.line.l && s.line.s[0] == '>') {
+      s.have_pending = true;
+      break;
+    }
+    // Strip whitespace inside sequence lines (some files pad lines with spaces).
+    for (size_t i = 0; i < s.line.l; ++i) {
+      char c = s.line.s[i];
+      if (c != ' ' && c != '\t') record.sequence.push_back(c);
+    }
+  }
+  return true;
+}
+
+int64_t count_fasta_records(const std::string& path) {
+  std::string fai = path + ".fai";
+  if (file_exists(fai)) {
+    std::ifstream in(fai);
+    int64_t n = 0;
+    std::string line;
+    while (std::getline(in, line)) n += !line.empty();
+    return n;
+  }
+  require_readable(path);
+  BGZF* fp = bgzf_open(path.c_str(), "r");
+  if (!fp) fail(path, "cannot open");
+  kstring_t line = {0, 0, nullptr};
+  int64_t n = 0;
+  while (bgzf_getline(fp, '\n', &line) >= 0) n += (line.l && line.s[0] == '>');
+  free(line.s);
+  bgzf_close(fp);
+  return n;
+}
+
+// ---------------------------------------------------------------- IndexedFasta
+
+struct IndexedFasta::Impl {
+  faidx_t* fai = nullptr;
+  ~Impl() {
+    if (fai) fai_destroy(fai);
+  }
+};
+
+IndexedFasta::IndexedFasta(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
+  require_readable(path);
+  // FAI_CREATE builds a missing index (plain or bgzip files; a plain-gzip file cannot be indexed).
+  impl_->fai = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
+  if (!impl_->fai) {
+    fail(path, "cannot load or build the FASTA index (.fai/.gzi); random access needs a plain or "
+               "bgzip-compressed FASTA (recompress with 'bgzip' if it is plain gzip)");
+  }
+}
+
+IndexedFasta::~IndexedFasta() = default;
+
+std::vector<std::string> IndexedFasta::names() const {
+  std::vector<std::string> out;
+  int n = faidx_nseq(impl_->fai);
+  for (int i = 0; i < n; ++i) out.emplace_back(faidx_iseq(impl_->fai, i));
+  return out;
+}
+
+bool IndexedFasta::has(const std::string& chrom) const { return faidx_has_seq(impl_->fai, chrom.c_str()) != 0; }
+
+std::string IndexedFasta::resolve(const std::string& chrom) const {
+  if (has(chrom)) return chrom;
+  std::string alt;
+  if (chrom.rfind("chr", 0) == 0) {
+    alt = chrom.substr(3);
+    if (alt == "M" && !has(alt)) alt = "MT";
+  } else {
+    alt = "chr" + (chrom == "MT" ? std::string("M") : chrom);
+  }
+  return has(alt) ? alt : "";
+}
+
+int64_t IndexedFasta::length(const std::string& chrom) const {
+  std::string name = resolve(chrom);
+  if (name.empty()) fail(path_, "no sequence named '" + chrom + "'");
+  return static_cast<int64_t>(faidx_seq_len(impl_->fai, name.c_str()));
+}
+
+std::string IndexedFasta::fetch(const std::string& chrom, int64_t start, int64_t end, char pad,
+                                int64_t* padded) const {
+  std::string name = resolve(chrom);
+  if (name.empty()) fail(path_, "no sequence named '" + chrom + "'");
+  if (end < start) fail(path_, "fetch " + chrom + ": end < start");
+  const int64_t chrom_len = static_cast<int64_t>(faidx_seq_len(impl_->fai, name.c_str()));
+  const int64_t in_start = std::max<int64_t>(start, 0), in_end = std::min<int64_t>(end, chrom_len);
+  std::string out(static_cast<size_t>(end - start), pad);
+  if (in_start < in_end) {
+    hts_pos_t got = 0;
+    char* seq = faidx_fetch_seq64(impl_->fai, name.c_str(), in_start, in_end - 1, &got);
+    if (!seq || got != in_end - in_start) {
+      free(seq);
+      fail(path_, "failed to read " + name + ":" + std::to_string(in_start + 1) + "-" + std::to_string(in_end));
+    }
+    std::memcpy(&out[static_cast<size_t>(in_start - start)], seq, static_cast<size_t>(got));
+    free(seq);
+  }
+  if (padded) *padded = (end - start) - std::max<int64_t>(0, in_end - in_start);
+  return out;
+}
+
+}  // namespace seqnn
