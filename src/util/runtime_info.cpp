@@ -7,6 +7,8 @@
 #include <climits>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
+#include <algorithm>
 #include <vector>
 
 #include "seqnn/util/error.h"
@@ -64,7 +66,8 @@ BlasInfo blas_info() {
 bool blas_is_reference() { return blas_info().vendor == "reference"; }
 
 void set_threads(int n) {
-  if (n <= 0) return;
+  // Debian's LibTorch (OpenMP) starts with one thread on some machines: 0 means "all cores".
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(n);
   using SetFn = void (*)(int);
   if (auto set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(n);

@@ -15,7 +15,7 @@ struct BlasInfo {
 BlasInfo blas_info();
 bool blas_is_reference();  // true when the slow reference BLAS is in use
 
-// Sets LibTorch intra-op threads and, for OpenBLAS, its own thread pool. n <= 0 keeps defaults.
+// Sets LibTorch intra-op threads and, for OpenBLAS, its own thread pool. n <= 0: all cores.
 void set_threads(int n);
 
 // Multi-line report printed by `seqnn info`.

@@ -1,0 +1,87 @@
+// TorchScript models exported by tests/fixtures/make_fixtures.py must reproduce PyTorch's outputs.
+#include "seqnn/models/model.h"
+#include "seqnn/util/error.h"
+#include "test_helpers.h"
+
+using namespace seqnn;
+using seqnn::test::fixture;
+using seqnn::test::fixture_npy;
+
+TEST(TorchScript, FlattenDenseMatchesPyTorch) {
+  Model m = Model::load(fixture("flatten_dense.pt"));
+  EXPECT_EQ(m.info().kind, "torchscript");
+  EXPECT_EQ(m.info().input_length.value_or(-1), 10);
+  at::Tensor X = fixture_npy("flatten_dense_X");
+  EXPECT_TENSOR_NEAR(m.forward(X).tensor(), fixture_npy("flatten_dense_y"), 1e-5);
+  EXPECT_TENSOR_NEAR(m.forward(X, {fixture_npy("flatten_dense_alpha3"), fixture_npy("flatten_dense_beta3")}).tensor(),
+                     fixture_npy("flatten_dense_y_alpha3_beta3"), 1e-5);
+  // int8 input is cast to the model's dtype.
+  EXPECT_TENSOR_NEAR(m.forward(X.to(at::kChar)).tensor(), fixture_npy("flatten_dense_y"), 1e-5);
+}
+
+TEST(TorchScript, TupleOutput) {
+  Model m = Model::load(fixture("multi_tuple.pt"));
+  ModelOutput out = m.forward(fixture_npy("multi_X"));
+  EXPECT_EQ(out.kind, ModelOutput::Kind::kTuple);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TENSOR_NEAR(out[0], fixture_npy("multi_tuple_out0"), 1e-5);
+  EXPECT_TENSOR_NEAR(out[1], fixture_npy("multi_tuple_out1"), 1e-5);
+}
+
+TEST(TorchScript, DictOutputWithExtraInput) {
+  Model m = Model::load(fixture("multi_dict.pt"));
+  ModelOutput out = m.forward(fixture_npy("multi_X"), {fixture_npy("multi_dict_bias")});
+  EXPECT_EQ(out.kind, ModelOutput::Kind::kDict);
+  EXPECT_EQ(out.names, (std::vector<std::string>{"logits", "pooled"}));
+  EXPECT_TENSOR_NEAR(out.at("logits"), fixture_npy("multi_dict_logits"), 1e-5);
+  EXPECT_TENSOR_NEAR(out.at("pooled"), fixture_npy("multi_dict_pooled"), 1e-5);
+}
+
+TEST(TorchScript, DeepSeaAndBassetArchitecturesMatchPyTorch) {
+  for (const std::string name : {"deepsea_small", "basset_small"}) {
+    Model m = Model::load(fixture(name + ".pt"));
+    ModelInfo info = m.info();
+    EXPECT_EQ(info.input_length.value_or(-1), 200);
+    EXPECT_FALSE(info.output_names.empty());
+    EXPECT_FALSE(m.is_training());
+    EXPECT_TENSOR_NEAR(m.forward(fixture_npy("cnn_X")).tensor(), fixture_npy(name + "_y"), 1e-5);
+  }
+}
+
+TEST(TorchScript, DropoutIsActiveOnlyInTrainingMode) {
+  Model m = Model::load(fixture("deepsea_small.pt"));
+  at::Tensor X = fixture_npy("cnn_X");
+  at::Tensor a = m.forward(X).tensor();
+  m.train();
+  at::Tensor b = m.forward(X).tensor();
+  EXPECT_GT(seqnn::test::max_abs_diff(a, b), 1e-4);
+  m.eval();
+  EXPECT_TENSOR_NEAR(m.forward(X).tensor(), a, 0.0);
+}
+
+TEST(TorchScript, BadFilesGiveOneLineErrors) {
+  seqnn::test::TempDir dir;
+  seqnn::test::write_text(dir.file("garbage.pt"), "this is not a model");
+  for (const std::string& path : {dir.file("garbage.pt"), dir.file("missing.pt"), dir.path()}) {
+    try {
+      Model::load(path);
+      FAIL() << path;
+    } catch (const Error& e) {
+      std::string msg = e.what();
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+      EXPECT_EQ(msg.rfind(path, 0), 0u) << msg;
+    }
+  }
+}
+
+TEST(TorchScript, WrongInputShapeIsAnError) {
+  Model m = Model::load(fixture("deepsea_small.pt"));
+  try {
+    m.forward(torch::zeros({2, 4, 150}));
+    FAIL();
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("[2, 4, 150]"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}

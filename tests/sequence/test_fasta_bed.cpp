@@ -1,0 +1,191 @@
+#include <htslib/bgzf.h>
+#include <zlib.h>
+
+#include "seqnn/sequence/bed.h"
+#include "seqnn/sequence/fasta.h"
+#include "seqnn/sequence/sequence_source.h"
+#include "seqnn/util/error.h"
+#include "test_helpers.h"
+
+using namespace seqnn;
+using seqnn::test::TempDir;
+
+namespace {
+
+const char kFasta[] =
+    ">chr1 first chromosome\nACGTACGTAC\nGGGGCCCCAA\n>chr2\nTTTTT\n\n>chrM\nNNACG\n";
+
+void write_gzip(const std::string& path, const std::string& text) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(f);
+}
+
+void write_bgzip(const std::string& path, const std::string& text) {
+  BGZF* f = bgzf_open(path.c_str(), "w");
+  ASSERT_EQ(bgzf_write(f, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  bgzf_close(f);
+}
+
+std::vector<FastaRecord> read_all(const std::string& path) {
+  FastaReader reader(path);
+  std::vector<FastaRecord> out;
+  FastaRecord r;
+  while (reader.next(r)) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+TEST(Fasta, ReadsPlainGzipAndBgzipAlike) {
+  TempDir dir;
+  seqnn::test::write_text(dir.file("a.fa"), kFasta);
+  write_gzip(dir.file("a.fa.gz"), kFasta);
+  write_bgzip(dir.file("b.fa.gz"), kFasta);
+  for (const auto& name : {"a.fa", "a.fa.gz", "b.fa.gz"}) {
+    auto recs = read_all(dir.file(name));
+    ASSERT_EQ(recs.size(), 3u) << name;
+    EXPECT_EQ(recs[0].name, "chr1");
+    EXPECT_EQ(recs[0].description, "first chromosome");
+    EXPECT_EQ(recs[0].sequence, "ACGTACGTACGGGGCCCCAA");
+    EXPECT_EQ(recs[1].sequence, "TTTTT");
+    EXPECT_EQ(recs[2].line, 7);
+    EXPECT_EQ(count_fasta_records(dir.file(name)), 3);
+  }
+}
+
+TEST(Fasta, ErrorsNameFileAndLine) {
+  TempDir dir;
+  seqnn::test::write_text(dir.file("bad.fa"), "ACGT\n>x\nAC\n");
+  try {
+    read_all(dir.file("bad.fa"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.fa:1:"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(FastaReader(dir.file("missing.fa")), Error);
+}
+
+TEST(IndexedFasta, FetchesWithPaddingFromPlainAndBgzip) {
+  TempDir dir;
+  seqnn::test::write_text(dir.file("g.fa"), kFasta);
+  write_bgzip(dir.file("g.fa.gz"), kFasta);
+  for (const auto& name : {"g.fa", "g.fa.gz"}) {
+    IndexedFasta g(dir.file(name));  // builds .fai (and .gzi)
+    EXPECT_EQ(g.length("chr1"), 20);
+    EXPECT_EQ(g.fetch("chr1", 2, 6), "GTAC");
+    EXPECT_EQ(g.fetch("chr1", 8, 14), "ACGGGG");  // across a line break
+    int64_t padded = 0;
+    EXPECT_EQ(g.fetch("chr2", -2, 3, 'N', &padded), "NNTTT");
+    EXPECT_EQ(padded, 2);
+    EXPECT_EQ(g.fetch("chr2", 3, 8, 'N', &padded), "TTNNN");
+    EXPECT_EQ(padded, 3);
+    EXPECT_EQ(g.fetch("chr2", 6, 8, 'N', &padded), "NN");
+    EXPECT_EQ(padded, 2);
+    // Chromosome naming: "1" finds "chr1", "M"/"MT" finds "chrM".
+    EXPECT_EQ(g.resolve("1"), "chr1");
+    EXPECT_EQ(g.resolve("MT"), "chrM");
+    EXPECT_EQ(g.resolve("chr9"), "");
+    EXPECT_THROW(g.fetch("chr9", 0, 1), Error);
+  }
+  EXPECT_TRUE(seqnn::test::exists(dir.file("g.fa.gz.gzi")));
+}
+
+TEST(IndexedFasta, PlainGzipCannotBeIndexed) {
+  TempDir dir;
+  write_gzip(dir.file("p.fa.gz"), kFasta);
+  EXPECT_THROW(IndexedFasta(dir.file("p.fa.gz")), Error);
+}
+
+TEST(Bed, ParsesAndValidates) {
+  TempDir dir;
+  seqnn::test::write_text(dir.file("a.bed"),
+                          "track name=x\n# comment\nchr1\t2\t6\tpeakA\nchr2 0 5\n\nchr1\t0\t20\tp\t0\t.\t1\t1\t1\t3\n");
+  BedReader r(dir.file("a.bed"));
+  BedInterval iv;
+  ASSERT_TRUE(r.next(iv));
+  EXPECT_EQ(iv.chrom, "chr1");
+  EXPECT_EQ(iv.start, 2);
+  EXPECT_EQ(iv.end, 6);
+  EXPECT_EQ(iv.name, "peakA");
+  EXPECT_EQ(iv.line, 3);
+  ASSERT_TRUE(r.next(iv));
+  EXPECT_EQ(iv.name, "chr2:0-5");
+  ASSERT_TRUE(r.next(iv));
+  ASSERT_TRUE(iv.summit.has_value());
+  EXPECT_EQ(*iv.summit, 3);
+  EXPECT_FALSE(r.next(iv));
+
+  seqnn::test::write_text(dir.file("bad.bed"), "chr1\t10\t5\n");
+  BedReader bad(dir.file("bad.bed"));
+  try {
+    bad.next(iv);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.bed:1: end (5) < start (10)"), std::string::npos) << e.what();
+  }
+  seqnn::test::write_text(dir.file("bad2.bed"), "chr1\tx\t5\n");
+  BedReader bad2(dir.file("bad2.bed"));
+  EXPECT_THROW(bad2.next(iv), Error);
+}
+
+TEST(Bed, WindowsAreCentredAndPaddedOffTheChromosome) {
+  TempDir dir;
+  seqnn::test::write_text(dir.file("g.fa"), kFasta);
+  IndexedFasta g(dir.file("g.fa"));
+  BedInterval iv;
+  iv.chrom = "chr1";
+  iv.start = 4;
+  iv.end = 8;  // centre 6
+  Window w = make_window(g, iv, 4);
+  EXPECT_EQ(w.start, 4);
+  EXPECT_EQ(w.sequence, "ACGT");
+  EXPECT_EQ(w.padded, 0);
+  Window odd = make_window(g, iv, 5);  // [4, 9)
+  EXPECT_EQ(odd.start, 4);
+  EXPECT_EQ(odd.sequence, "ACGTA");
+  iv.start = 0;
+  iv.end = 2;  // centre 1: window [-3, 5)
+  Window left = make_window(g, iv, 8);
+  EXPECT_EQ(left.start, -3);
+  EXPECT_EQ(left.sequence, "NNNACGTA");
+  EXPECT_EQ(left.padded, 3);
+  iv.summit = 18;  // summit centre: 0 + 18 -> window [14, 22)
+  Window s = make_window(g, iv, 8, WindowCentre::kSummit);
+  EXPECT_EQ(s.sequence, "CCCCAANN");
+  EXPECT_EQ(s.padded, 2);
+  iv.chrom = "chrX";
+  EXPECT_THROW(make_window(g, iv, 8), Error);
+}
+
+TEST(SequenceSource, BedSourceStreamsWindowsInChunks) {
+  TempDir dir;
+  seqnn::test::write_text(dir.file("g.fa"), kFasta);
+  seqnn::test::write_text(dir.file("r.bed"), "chr1\t0\t4\ta\nchr2\t0\t5\tb\nchr1\t10\t14\tc\n");
+  auto src = bed_source(dir.file("r.bed"), dir.file("g.fa"), 6);
+  EXPECT_EQ(src->total(), 3);
+  SequenceChunk chunk;
+  ASSERT_TRUE(src->next(2, chunk));
+  ASSERT_EQ(chunk.sequences.size(), 2u);
+  EXPECT_EQ(chunk.sequences[0], "NACGTA");
+  EXPECT_EQ(chunk.labels.rows[0], (std::vector<std::string>{"a", "chr1", "-1", "5", "1"}));
+  EXPECT_EQ(chunk.padded_windows, 2);
+  ASSERT_TRUE(src->next(2, chunk));
+  EXPECT_EQ(chunk.sequences.size(), 1u);
+  EXPECT_FALSE(src->next(2, chunk));
+}
+
+TEST(RealData, Chr20WindowsFromBgzipGenome) {
+  std::string genome = seqnn::test::shared_data("dna/grch37_chr20/GRCh37.chr20.fa.gz");
+  SKIP_WITHOUT_SHARED_DATA(genome);
+  IndexedFasta g(genome);
+  EXPECT_EQ(g.length("20"), 63025520);
+  EXPECT_EQ(g.resolve("chr20"), "20");
+  // The chromosome starts with 60,000 N (telomere); a window at the end runs off it.
+  int64_t padded = 0;
+  std::string tail = g.fetch("chr20", 63025520 - 500, 63025520 + 500, 'N', &padded);
+  EXPECT_EQ(tail.size(), 1000u);
+  EXPECT_EQ(padded, 500);
+  std::string mid = g.fetch("20", 30000000, 30001000);
+  EXPECT_EQ(mid.find_first_not_of("ACGTNacgtn"), std::string::npos);
+}

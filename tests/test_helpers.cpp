@@ -1,0 +1,79 @@
+#include "test_helpers.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "seqnn/util/npy.h"
+
+namespace seqnn::test {
+
+std::string fixture(const std::string& name) { return std::string(SEQNN_FIXTURES_DIR) + "/" + name; }
+
+at::Tensor fixture_npy(const std::string& name) { return load_npy(fixture(name + ".npy")); }
+
+std::string shared_data(const std::string& relative) {
+  std::string path = std::string(SEQNN_SHARED_DATA_DIR) + "/" + relative;
+  return exists(path) ? path : "";
+}
+
+TempDir::TempDir() {
+  char tmpl[] = "/tmp/seqnn_test_XXXXXX";
+  char* dir = mkdtemp(tmpl);
+  if (!dir) throw std::runtime_error("mkdtemp failed");
+  path_ = dir;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
+}
+
+double tensor_diff(const at::Tensor& a, const at::Tensor& b) {
+  if (a.sizes() != b.sizes()) {
+    ADD_FAILURE() << "shape " << a.sizes() << " != " << b.sizes();
+    return std::numeric_limits<double>::infinity();
+  }
+  return max_abs_diff(a, b);
+}
+
+CliResult run_cli(const std::string& args) {
+  std::string cmd = std::string(SEQNN_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string output;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace seqnn::test
