@@ -11,6 +11,7 @@
 #include "seqnn/sequence/sequence_source.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
+#include "seqnn/util/runtime_info.h"
 
 namespace seqnn::cli {
 namespace {
@@ -101,7 +102,7 @@ void run_predict(const PredictArgs& a) {
     std::fprintf(stderr, "; %lld windows ran off their chromosome (%lld bases padded with N)",
                  static_cast<long long>(padded_windows), static_cast<long long>(padded_bases));
   }
-  std::fprintf(stderr, " -> %s\n", files.c_str());
+  std::fprintf(stderr, "; peak RSS %.0f MiB -> %s\n", peak_rss_mib(), files.c_str());
 }
 
 }  // namespace

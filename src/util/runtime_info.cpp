@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <sys/resource.h>
 #include <torch/torch.h>
 
 #include <climits>
@@ -71,6 +72,12 @@ void set_threads(int n) {
   torch::set_num_threads(n);
   using SetFn = void (*)(int);
   if (auto set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(n);
+}
+
+double peak_rss_mib() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
 std::string runtime_report() {

@@ -25,6 +25,7 @@ struct EncodeOptions {
 };
 
 // Encodes into a caller-provided (A, L) row-major buffer that is already zeroed: out[a * L + i].
+// (Four-letter alphabets write every cell, so there the buffer need not be zeroed.)
 // `where` names the sequence in error messages.
 void one_hot_encode_into(std::string_view seq, const Alphabet& alphabet, int8_t* out,
                          UnknownRule unknown = UnknownRule::kZero, const std::string& where = "");

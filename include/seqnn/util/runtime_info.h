@@ -18,6 +18,9 @@ bool blas_is_reference();  // true when the slow reference BLAS is in use
 // Sets LibTorch intra-op threads and, for OpenBLAS, its own thread pool. n <= 0: all cores.
 void set_threads(int n);
 
+// Peak resident memory of this process so far, in MiB (getrusage).
+double peak_rss_mib();
+
 // Multi-line report printed by `seqnn info`.
 std::string runtime_report();
 
