@@ -121,3 +121,20 @@ TEST(Cli, SimulateAndInitModelThenPredict) {
   ASSERT_EQ(pred.exit_code, 0) << pred.output;
   EXPECT_EQ(load_npy(dir.file("p.npy")).sizes(), (std::vector<int64_t>{50, 5}));
 }
+
+TEST(RealData, PredictOnChr20WindowsSmoke) {
+  std::string genome = seqnn::test::shared_data("dna/grch37_chr20/GRCh37.chr20.fa.gz");
+  SKIP_WITHOUT_SHARED_DATA(genome);
+  TempDir dir;
+  const std::string config = std::string(SEQNN_FIXTURES_DIR) + "/../../configs/small_cnn.json";
+  ASSERT_EQ(run_cli("init-model -c " + config + " -o " + dir.file("m.seqnn")).exit_code, 0);
+  auto sim = run_cli("simulate --genome " + genome + " --n 300 --length 1000 --seed 5 -o " + dir.file("w.bed"));
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  auto r = run_cli("predict -m " + dir.file("m.seqnn") + " --bed " + dir.file("w.bed") + " --genome " + genome +
+                   " -o " + dir.file("p.tsv") + " --chunk 64 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("300 sequences of 1000 bases"), std::string::npos) << r.output;
+  std::string text = seqnn::test::read_text(dir.file("p.tsv"));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 301);
+  EXPECT_EQ(text.substr(0, text.find('\n')), "name\tchrom\tstart\tend\tpadded\ttask_a\ttask_b\ttask_c\ttask_d");
+}
