@@ -47,6 +47,18 @@ void Model::to(at::ScalarType dtype) { backend().to(device(), dtype); }
 at::Device Model::device() const { return backend().device(); }
 at::ScalarType Model::dtype() const { return backend().dtype(); }
 ModelInfo Model::info() const { return backend().info(); }
+
+int64_t Model::enable_mc_dropout() {
+  const int64_t n = backend().enable_mc_dropout();
+  if (n == 0) {
+    backend().train(false);
+    std::string source = backend().info().source;
+    fail(source.empty() ? "model" : source,
+         "has no dropout layers, so Monte-Carlo dropout cannot sample (no nn.Dropout* module and no "
+         "F.dropout call in any forward)");
+  }
+  return n;
+}
 void Model::save(const std::string& path) const { backend().save(path); }
 
 }  // namespace seqnn

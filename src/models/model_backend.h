@@ -17,6 +17,9 @@ class ModelBackend {
   virtual at::ScalarType dtype() const = 0;
   virtual ModelInfo info() const = 0;
   virtual void save(const std::string& path) const = 0;
+  // Puts the whole model in eval mode, then switches its dropout layers to training mode so they
+  // sample masks (Monte-Carlo dropout). Returns the number of dropout layers switched.
+  virtual int64_t enable_mc_dropout() = 0;
 };
 
 std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path);

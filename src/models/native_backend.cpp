@@ -55,6 +55,18 @@ class NativeBackend final : public ModelBackend {
     if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
   }
 
+  int64_t enable_mc_dropout() override {
+    net_->eval();
+    int64_t n = 0;
+    for (const auto& m : net_->modules(/*include_self=*/false)) {
+      if (dynamic_cast<torch::nn::DropoutImpl*>(m.get())) {
+        m->train(true);
+        ++n;
+      }
+    }
+    return n;
+  }
+
   CnnNet net() const { return net_; }
 
  private:

@@ -44,6 +44,35 @@ ModelOutput to_model_output(const c10::IValue& out) {
               " is not supported (return a tensor, a tuple/list of tensors or a dict of tensors)");
 }
 
+bool is_dropout_op(c10::Symbol kind) {
+  static const c10::Symbol ops[] = {
+      c10::Symbol::fromQualString("aten::dropout"),       c10::Symbol::fromQualString("aten::dropout_"),
+      c10::Symbol::fromQualString("aten::feature_dropout"), c10::Symbol::fromQualString("aten::feature_dropout_"),
+      c10::Symbol::fromQualString("aten::alpha_dropout"), c10::Symbol::fromQualString("aten::alpha_dropout_"),
+      c10::Symbol::fromQualString("aten::feature_alpha_dropout"),
+      c10::Symbol::fromQualString("aten::feature_alpha_dropout_")};
+  for (const auto& op : ops) {
+    if (kind == op) return true;
+  }
+  return false;
+}
+
+// F.dropout is inlined into the caller's graph inside an `if inplace:` block, so look into blocks.
+bool block_calls_dropout(const torch::jit::Block* block) {
+  for (const torch::jit::Node* node : block->nodes()) {
+    if (is_dropout_op(node->kind())) return true;
+    for (const torch::jit::Block* inner : node->blocks()) {
+      if (block_calls_dropout(inner)) return true;
+    }
+  }
+  return false;
+}
+
+bool calls_dropout(const torch::jit::Module& m) {
+  auto method = m.find_method("forward");
+  return method && block_calls_dropout(method->graph()->block());
+}
+
 class TorchScriptBackend final : public ModelBackend {
  public:
   TorchScriptBackend(torch::jit::Module module, std::string path)
@@ -76,6 +105,22 @@ class TorchScriptBackend final : public ModelBackend {
   }
 
   void save(const std::string& path) const override { module_.save(path); }
+
+  // What counts as dropout in a scripted model: any module whose own forward graph calls a dropout
+  // op (aten::dropout, feature_dropout, alpha_dropout, feature_alpha_dropout), i.e. nn.Dropout*,
+  // nn.AlphaDropout and modules that call F.dropout(x, p, self.training) themselves. Only that
+  // module's own `training` flag is set, so its children (batch norm) stay in eval mode.
+  int64_t enable_mc_dropout() override {
+    module_.eval();
+    int64_t n = 0;
+    for (const auto& sub : module_.modules()) {
+      if (calls_dropout(sub)) {
+        sub._ivalue()->setAttr("training", true);
+        ++n;
+      }
+    }
+    return n;
+  }
 
  private:
   mutable torch::jit::Module module_;

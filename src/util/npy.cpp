@@ -95,8 +95,8 @@ void NpyWriter::close() {
 }
 
 void save_npy(const std::string& path, const at::Tensor& tensor) {
-  auto shape = tensor.sizes().vec();
-  if (shape.empty()) shape = {1};  // a 0-d tensor is stored as shape (1,)
+  // A 0-d tensor is stored as shape (1,).
+  const std::vector<int64_t> shape = tensor.dim() == 0 ? std::vector<int64_t>{1} : tensor.sizes().vec();
   NpyWriter writer(path, tensor.scalar_type(), std::vector<int64_t>(shape.begin() + 1, shape.end()));
   writer.append(tensor.reshape(shape));
   writer.close();

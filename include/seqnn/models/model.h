@@ -50,6 +50,10 @@ class Model {
   at::ScalarType dtype() const;
 
   ModelInfo info() const;
+  // Monte-Carlo dropout: eval mode everywhere except the dropout layers, which sample masks.
+  // Returns how many dropout layers were switched on; throws seqnn::Error when there are none.
+  // Undo with eval() (or train()). See docs/mc_dropout.md for what counts as dropout.
+  int64_t enable_mc_dropout();
   // Native models only: writes the config and the weights to one file.
   void save(const std::string& path) const;
 

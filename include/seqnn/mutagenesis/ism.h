@@ -1,0 +1,47 @@
+#pragma once
+// In-silico saturation mutagenesis: every single-base substitution in [start, end) of each
+// sequence, run through the model. Mutants are built batch by batch from the reference on the
+// fly; the full set of mutant sequences is never held in memory.
+//
+// Edits that would not change the sequence (the reference base) are not run: their slot takes the
+// reference prediction. At an unknown position (all-zero column, e.g. N) every channel is a
+// substitution. Extra arguments follow their sequence (row i of each arg goes with X[i]).
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+#include "seqnn/inference/mc_dropout.h"
+#include "seqnn/inference/predict.h"
+
+namespace seqnn {
+
+struct IsmOptions {
+  PredictOptions predict;        // batch size, device, dtype, progress (items = mutants)
+  int64_t start = 0;             // window [start, end) of positions to mutate
+  int64_t end = -1;              // -1 = the sequence length
+  std::vector<int64_t> targets;  // columns (dim 1) of each output to keep; empty = all
+  McOptions mc;                  // samples > 0: Monte-Carlo dropout (see IsmResult::mc)
+};
+
+struct IsmResult {
+  // Deterministic run (mc.samples == 0):
+  ModelOutput reference;  // (N, outputs...)
+  ModelOutput mutants;    // (N, L_w, A, outputs...); identity slots hold the reference prediction
+  // MC-dropout run: per output, the paired statistics of (reference, mutant) over K samples,
+  // each tensor (N, L_w, A, outputs...). Reference and mutant rows share dropout masks when
+  // pairing is kPaired. Identity slots are exactly 0 in diff and NaN in corr.
+  std::vector<PairedMoments::Summary> mc;
+  std::vector<std::string> output_names;
+  int64_t samples = 0;
+};
+
+IsmResult ism(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args = {},
+              const IsmOptions& opts = {});
+
+// mutants - reference, broadcast over (L_w, A): (N, L_w, A, outputs...).
+at::Tensor ism_difference(const at::Tensor& mutants, const at::Tensor& reference);
+// Mean-centred attribution (N, A, L_w) of one output: d = mutant - reference summed over the
+// output's remaining dimensions (e.g. the selected targets), then d - mean over the alphabet.
+at::Tensor ism_attribution(const at::Tensor& differences);
+
+}  // namespace seqnn

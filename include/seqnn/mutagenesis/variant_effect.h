@@ -1,0 +1,39 @@
+#pragma once
+// Paired prediction of reference and alternative sequences, the core of variant effect scoring,
+// deterministic or with Monte-Carlo dropout.
+//
+// MC pairing (docs/mc_dropout.md): batches are always padded to the full batch size and, in each
+// sample k, the reference batch and the alternative batch are run with the same dropout seed, so
+// the reference and alternative of a variant (same row) go through the model with the same masks
+// and Var(alt - ref) = Var(alt) + Var(ref) - 2 Cov(alt, ref) keeps its covariance term.
+// McPairing::kIndependent gives the reference its own masks (standard MC dropout).
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "seqnn/inference/mc_dropout.h"
+#include "seqnn/inference/predict.h"
+
+namespace seqnn {
+
+struct PairedPrediction {
+  ModelOutput ref, alt;
+};
+
+// ref and alt are (N, A, L) with the same shape.
+PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt,
+                               const PredictOptions& opts = {});
+
+// One summary per model output, each tensor (N, outputs...).
+std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Tensor& ref, const at::Tensor& alt,
+                                                     const PredictOptions& opts, const McOptions& mc);
+
+// Variant effect scores of predictions (any shape). Names: ref, alt, diff (alt - ref),
+// abs_diff, logit_diff (logit(alt) - logit(ref), probabilities clamped to [1e-6, 1 - 1e-6]),
+// log2fc (log2((alt + 1e-6) / (ref + 1e-6))).
+at::Tensor variant_score(const std::string& name, const at::Tensor& ref, const at::Tensor& alt);
+bool is_variant_score(const std::string& name);
+const std::vector<std::string>& variant_score_names();
+
+}  // namespace seqnn

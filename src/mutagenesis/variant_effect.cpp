@@ -1,0 +1,107 @@
+#include "seqnn/mutagenesis/variant_effect.h"
+
+#include <torch/torch.h>
+
+#include "inference/batching.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+namespace {
+
+void check_pair_shapes(const at::Tensor& ref, const at::Tensor& alt) {
+  if (ref.sizes() != alt.sizes()) {
+    throw Error("reference and alternative inputs differ in shape: " + c10::str(ref.sizes()) + " vs " +
+                c10::str(alt.sizes()));
+  }
+  if (ref.dim() == 0 || ref.size(0) == 0) throw Error("no sequence pairs to predict");
+}
+
+// Rows [start, start + n) of x, padded to `rows` rows by repeating the last one.
+at::Tensor padded_rows(const at::Tensor& x, int64_t start, int64_t n, int64_t rows) {
+  at::Tensor part = x.narrow(0, start, n);
+  if (n == rows) return part;
+  std::vector<int64_t> shape = part.sizes().vec();
+  shape[0] = rows - n;
+  return torch::cat({part, part.narrow(0, n - 1, 1).expand(shape)});
+}
+
+}  // namespace
+
+PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt, const PredictOptions& opts) {
+  check_pair_shapes(ref, alt);
+  PredictOptions quiet = opts;
+  quiet.progress = nullptr;
+  PairedPrediction out;
+  out.ref = predict(model, ref, {}, quiet);
+  if (opts.progress) opts.progress(ref.size(0), 2 * ref.size(0));
+  out.alt = predict(model, alt, {}, quiet);
+  if (opts.progress) opts.progress(2 * ref.size(0), 2 * ref.size(0));
+  return out;
+}
+
+std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Tensor& ref, const at::Tensor& alt,
+                                                     const PredictOptions& opts, const McOptions& mc) {
+  check_pair_shapes(ref, alt);
+  if (!mc.enabled()) throw Error("predict_pairs_mc: --mc-samples must be positive");
+  if (opts.batch_size <= 0) throw Error("batch size must be positive");
+  const int64_t N = ref.size(0), B = opts.batch_size;
+  const int64_t ref_stream = mc.pairing == McPairing::kPaired ? 0 : 1;
+  McDropoutGuard guard(model, opts.device, opts.dtype);
+  c10::InferenceMode inference;
+  std::vector<PairedMoments> moments;
+  for (int64_t k = 1; k <= mc.samples; ++k) {
+    for (int64_t start = 0; start < N; start += B) {
+      const int64_t n = std::min(B, N - start);
+      // Full-size batches: the same seed and shape give the same masks row by row.
+      seed_dropout(mc.seed, k, ref_stream);
+      ModelOutput r = model.forward(prepare_input(padded_rows(ref, start, n, B), guard.device(), guard.dtype()));
+      seed_dropout(mc.seed, k, 0);
+      ModelOutput a = model.forward(prepare_input(padded_rows(alt, start, n, B), guard.device(), guard.dtype()));
+      if (moments.empty()) {
+        for (const auto& t : r.tensors) {
+          std::vector<int64_t> shape = t.sizes().vec();
+          shape[0] = N;
+          moments.emplace_back(shape);
+        }
+      }
+      for (size_t j = 0; j < r.size(); ++j) {
+        moments[j].add(k, start, r[j].narrow(0, 0, n).to(torch::kCPU), a[j].narrow(0, 0, n).to(torch::kCPU));
+      }
+      if (opts.progress) opts.progress((k - 1) * N + start + n, mc.samples * N);
+    }
+  }
+  std::vector<PairedMoments::Summary> out;
+  for (const auto& m : moments) out.push_back(m.summary(mc.samples));
+  return out;
+}
+
+const std::vector<std::string>& variant_score_names() {
+  static const std::vector<std::string> names = {"ref", "alt", "diff", "abs_diff", "logit_diff", "log2fc"};
+  return names;
+}
+
+bool is_variant_score(const std::string& name) {
+  for (const auto& n : variant_score_names()) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+at::Tensor variant_score(const std::string& name, const at::Tensor& ref, const at::Tensor& alt) {
+  const double eps = 1e-6;
+  if (name == "ref") return ref;
+  if (name == "alt") return alt;
+  if (name == "diff") return alt - ref;
+  if (name == "abs_diff") return (alt - ref).abs();
+  if (name == "logit_diff") {
+    auto logit = [&](const at::Tensor& p) {
+      at::Tensor q = p.clamp(eps, 1 - eps);
+      return torch::log(q) - torch::log1p(-q);
+    };
+    return logit(alt) - logit(ref);
+  }
+  if (name == "log2fc") return torch::log2((alt + eps) / (ref + eps));
+  throw Error("unknown score '" + name + "' (choose ref, alt, diff, abs_diff, logit_diff, log2fc)");
+}
+
+}  // namespace seqnn
