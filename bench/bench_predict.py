@@ -26,15 +26,8 @@ N = int(sys.argv[2]) if len(sys.argv) > 2 else 2048
 B = int(sys.argv[3]) if len(sys.argv) > 3 else 64
 THREADS = int(sys.argv[4]) if len(sys.argv) > 4 else os.cpu_count()
 L = 1000
-
-
-def deepsea():
-    return torch.nn.Sequential(
-        torch.nn.Conv1d(4, 320, 8), torch.nn.ReLU(), torch.nn.MaxPool1d(4), torch.nn.Dropout(0.2),
-        torch.nn.Conv1d(320, 480, 8), torch.nn.ReLU(), torch.nn.MaxPool1d(4), torch.nn.Dropout(0.2),
-        torch.nn.Conv1d(480, 960, 8), torch.nn.ReLU(), torch.nn.Dropout(0.5),
-        torch.nn.Flatten(), torch.nn.Linear(960 * 53, 925), torch.nn.ReLU(),
-        torch.nn.Linear(925, 919), torch.nn.Sigmoid())
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from bench_models import deepsea  # noqa: E402
 
 
 torch.manual_seed(0)

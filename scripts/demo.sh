@@ -21,12 +21,31 @@ step "A native model from a JSON config (configs/small_cnn.json), saved, reloade
 "$SEQNN" simulate --n 1000 --length 1000 --seed 2 -o "$OUT/random1000.fa"
 "$SEQNN" predict --model "$OUT/small_cnn.seqnn" --fasta "$OUT/random1000.fa" --out "$OUT/small_cnn.npy"
 
+step "In-silico mutagenesis: every substitution in the central 40 bp of 3 sequences, attribution map (N, 4, 40)"
+head -n 6 "$OUT/random200.fa" > "$OUT/three200.fa"
+"$SEQNN" ism --model tests/fixtures/deepsea_small.pt --fasta "$OUT/three200.fa" --start 80 --end 120 --target 0 \
+  --mode attribution --out "$OUT/ism_attribution.npy"
+
+step "Variant effects with MC-dropout uncertainty (paired masks) on a random 5 kb genome and 20 SNVs"
+"$SEQNN" simulate --n 1 --length 5000 --seed 4 -o "$OUT/genome5k.fa"
+awk 'NR == 1 { print "##fileformat=VCFv4.2"; print "##contig=<ID=s0,length=5000>";
+               print "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"; next }
+     { seq = seq $0 }
+     END { for (i = 1; i <= 20; i++) { p = 200 * i + 7; r = substr(seq, p, 1); a = (r == "A") ? "G" : "A";
+           printf "s0\t%d\tv%d\t%s\t%s\t.\t.\t.\n", p, i, r, a } }' "$OUT/genome5k.fa" > "$OUT/snvs.vcf"
+"$SEQNN" score-variants --model tests/fixtures/deepsea_small.pt --genome "$OUT/genome5k.fa" --vcf "$OUT/snvs.vcf" \
+  --tasks 0 1 --scores diff logit_diff --mc-samples 20 --out "$OUT/variant_scores.tsv"
+head -n 4 "$OUT/variant_scores.tsv" | cut -f 1-5,7-8,11-18
+
 GENOME=../shared/data/dna/grch37_chr20/GRCh37.chr20.fa.gz
 if [ -f "$GENOME" ]; then
   step "BED windows from GRCh37 chr20 (bgzip + .fai/.gzi), streamed through the native model"
   "$SEQNN" simulate --genome "$GENOME" --n 5000 --length 1000 --seed 3 -o "$OUT/chr20_windows.bed"
   "$SEQNN" predict --model "$OUT/small_cnn.seqnn" --bed "$OUT/chr20_windows.bed" --genome "$GENOME" --out "$OUT/chr20_windows.tsv"
   head -n 3 "$OUT/chr20_windows.tsv"
+  step "The real chr20 indels (vt example VCF): every REF checked against the genome, then scored"
+  "$SEQNN" score-variants --model "$OUT/small_cnn.seqnn" --genome "$GENOME" \
+    --vcf ../shared/data/dna/grch37_chr20/indels_vt_example.vcf.gz --out "$OUT/chr20_indels.vcf.gz"
 else
   step "(../shared/data not present: skipping the chr20 BED demo)"
 fi

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/common_options.h"
+#include "seqnn/inference/mc_dropout.h"
 #include "seqnn/inference/predict.h"
 #include "seqnn/inference/prediction_writer.h"
 #include "seqnn/sequence/encoding.h"
@@ -18,6 +19,7 @@ namespace {
 
 struct PredictArgs {
   CommonOptions common;
+  McCliOptions mc;
   std::string model, fasta, bed, genome, out, dtype = "float32";
   int64_t length = 0;
   int64_t batch_size = 64;
@@ -47,6 +49,12 @@ void check_lengths(const SequenceChunk& chunk, int64_t& expected, bool model_fix
   }
 }
 
+// OUT.tsv -> OUT.sd.tsv (the MC standard deviations go beside the means).
+std::string sd_path(const std::string& out) {
+  const size_t dot = out.rfind('.');
+  return dot == std::string::npos ? out + ".sd" : out.substr(0, dot) + ".sd" + out.substr(dot);
+}
+
 void run_predict(const PredictArgs& a) {
   const std::string device = apply_common_options(a.common);
   if (a.fasta.empty() == a.bed.empty()) throw Error("give exactly one input: --fasta, or --bed with --genome");
@@ -67,6 +75,9 @@ void run_predict(const PredictArgs& a) {
                                  a.summit ? WindowCentre::kSummit : WindowCentre::kInterval)
                     : fasta_source(a.fasta);
   auto writer = make_prediction_writer(a.out, info.output_names);
+  const McOptions mc = to_mc_options(a.mc);
+  std::unique_ptr<PredictionWriter> sd_writer;
+  if (mc.enabled()) sd_writer = make_prediction_writer(sd_path(a.out), info.output_names);
 
   // Load the model onto the device once; predict() leaves it there between chunks.
   ModelStateGuard placement(model, device, dtype);
@@ -75,7 +86,8 @@ void run_predict(const PredictArgs& a) {
   ProgressBar bar("predict", source->total(), "seq", !a.common.quiet);
   SequenceChunk chunk;
   int64_t done = 0, padded_windows = 0, padded_bases = 0;
-  while (source->next(a.chunk, chunk)) {
+  const int64_t chunk_size = (a.chunk + a.batch_size - 1) / a.batch_size * a.batch_size;  // whole batches
+  while (source->next(chunk_size, chunk)) {
     check_lengths(chunk, expected, info.input_length.has_value());
     EncodeOptions eopts;
     at::Tensor x = torch::zeros({static_cast<int64_t>(chunk.sequences.size()), alphabet.size(), expected}, torch::kInt8);
@@ -84,18 +96,29 @@ void run_predict(const PredictArgs& a) {
                           UnknownRule::kZero, chunk.where[i]);
     }
     popts.progress = [&](int64_t d, int64_t) { bar.update(done + d); };
-    ModelOutput out = predict(model, x, {}, popts);
-    writer->write(chunk.labels, out);
+    if (mc.enabled()) {
+      // Masks are seeded per sample and batch position: chunks start at a batch boundary (the
+      // chunk is rounded to whole batches below), so results do not depend on --chunk.
+      McPrediction p = predict_mc(model, x, {}, popts, mc);
+      writer->write(chunk.labels, p.mean);
+      sd_writer->write(chunk.labels, p.sd);
+    } else {
+      writer->write(chunk.labels, predict(model, x, {}, popts));
+    }
     done += x.size(0);
     padded_windows += chunk.padded_windows;
     padded_bases += chunk.padded_bases;
   }
   if (done == 0) throw Error((a.fasta.empty() ? a.bed : a.fasta) + ": no sequences");
   writer->close();
+  if (sd_writer) sd_writer->close();
   bar.finish();
   double secs = bar.elapsed_seconds();
   std::string files;
   for (const auto& f : writer->files()) files += (files.empty() ? "" : ", ") + f;
+  if (sd_writer) {
+    for (const auto& f : sd_writer->files()) files += ", " + f;
+  }
   std::fprintf(stderr, "seqnn predict: %lld sequences of %lld bases on %s in %.1f s (%.0f seq/s)", static_cast<long long>(done),
                static_cast<long long>(expected), device.c_str(), secs, done / std::max(secs, 1e-9));
   if (!a.bed.empty()) {
@@ -121,6 +144,7 @@ void register_predict(CLI::App& app) {
   cmd->add_option("--chunk", a->chunk, "sequences read and encoded at a time (bounds memory)")->capture_default_str();
   cmd->add_option("--dtype", a->dtype, "compute dtype: float32, float64, float16, bfloat16 (the last two for CUDA)")
       ->capture_default_str();
+  add_mc_options(cmd, a->mc, /*with_pairing=*/false);
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_predict(*a); });
 }

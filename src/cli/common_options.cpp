@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "seqnn/util/error.h"
 #include "seqnn/util/runtime_info.h"
 
 namespace seqnn::cli {
@@ -23,6 +24,25 @@ std::string apply_common_options(const CommonOptions& opts) {
     warned = true;
   }
   return device;
+}
+
+void add_mc_options(CLI::App* cmd, McCliOptions& opts, bool with_pairing) {
+  cmd->add_option("--mc-samples", opts.samples, "Monte-Carlo dropout: K stochastic passes (0 = off)")->capture_default_str();
+  cmd->add_option("--mc-seed", opts.seed, "seed of the dropout masks")->capture_default_str();
+  if (with_pairing) {
+    cmd->add_option("--mc-pairing", opts.pairing, "paired: reference and alternative share masks; independent: standard MC dropout")
+        ->capture_default_str();
+  }
+}
+
+McOptions to_mc_options(const McCliOptions& opts) {
+  if (opts.samples < 0) throw Error("--mc-samples must be >= 0");
+  if (opts.samples == 1) throw Error("--mc-samples 1 gives no standard deviation; use 2 or more");
+  McOptions mc;
+  mc.samples = opts.samples;
+  mc.seed = opts.seed;
+  mc.pairing = parse_mc_pairing(opts.pairing);
+  return mc;
 }
 
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description) {

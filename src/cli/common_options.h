@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "seqnn/inference/mc_dropout.h"
+
 namespace seqnn::cli {
 
 struct CommonOptions {
@@ -20,6 +22,15 @@ void add_common_options(CLI::App* cmd, CommonOptions& opts);
 // Applies threads and seed; resolves the device name (throws seqnn::Error for a bad one).
 std::string apply_common_options(const CommonOptions& opts);
 
+// --mc-samples K, --mc-seed S, --mc-pairing paired|independent (predict, ism, score-variants).
+struct McCliOptions {
+  int64_t samples = 0;
+  uint64_t seed = 0;
+  std::string pairing = "paired";
+};
+void add_mc_options(CLI::App* cmd, McCliOptions& opts, bool with_pairing);
+McOptions to_mc_options(const McCliOptions& opts);
+
 // Registers a subcommand whose body runs inside the error handler: seqnn::Error and other
 // exceptions become "seqnn <name>: error: <one line>" and exit code 1.
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description);
@@ -29,5 +40,7 @@ void register_info(CLI::App& app);
 void register_predict(CLI::App& app);
 void register_simulate(CLI::App& app);
 void register_init_model(CLI::App& app);
+void register_ism(CLI::App& app);
+void register_score_variants(CLI::App& app);
 
 }  // namespace seqnn::cli

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   seqnn::cli::register_predict(app);
   seqnn::cli::register_simulate(app);
   seqnn::cli::register_init_model(app);
+  seqnn::cli::register_ism(app);
+  seqnn::cli::register_score_variants(app);
   hts_set_log_level(HTS_LOG_ERROR);  // seqnn reports problems itself, in one line
 
   try {

@@ -7,13 +7,10 @@
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/npy.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn {
 namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 void check_rows(const RowLabels& rows, const ModelOutput& out) {
   for (const auto& t : out.tensors) {
@@ -24,14 +21,7 @@ void check_rows(const RowLabels& rows, const ModelOutput& out) {
   }
 }
 
-std::string join_tab(const std::vector<std::string>& fields) {
-  std::string line;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) line += '\t';
-    line += fields[i];
-  }
-  return line;
-}
+std::string join_tab(const std::vector<std::string>& fields) { return join(fields, '\t'); }
 
 class TsvWriter final : public PredictionWriter {
  public:

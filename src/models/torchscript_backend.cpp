@@ -1,4 +1,5 @@
 // TorchScript models: anything saved with torch.jit.save in PyTorch.
+#include <torch/csrc/jit/api/function_impl.h>
 #include <torch/script.h>
 
 #include "models/model_backend.h"
@@ -57,12 +58,24 @@ bool is_dropout_op(c10::Symbol kind) {
   return false;
 }
 
-// F.dropout is inlined into the caller's graph inside an `if inplace:` block, so look into blocks.
-bool block_calls_dropout(const torch::jit::Block* block) {
+// F.dropout appears either inlined (inside an `if inplace:` block) or, in a module loaded with
+// torch.jit.load, as a prim::CallFunction of torch.nn.functional.dropout: look into blocks and into
+// called functions (not into called methods: a submodule's dropout belongs to that submodule).
+bool block_calls_dropout(const torch::jit::Block* block, int depth);
+
+bool called_function_calls_dropout(const torch::jit::Node* node, int depth) {
+  if (node->kind() != c10::prim::CallFunction || depth > 16) return false;
+  auto fn_type = node->input(0)->type()->cast<c10::FunctionType>();
+  if (!fn_type) return false;
+  torch::jit::GraphFunction* fn = torch::jit::tryToGraphFunction(*fn_type->function());
+  return fn && block_calls_dropout(fn->graph()->block(), depth + 1);
+}
+
+bool block_calls_dropout(const torch::jit::Block* block, int depth) {
   for (const torch::jit::Node* node : block->nodes()) {
-    if (is_dropout_op(node->kind())) return true;
+    if (is_dropout_op(node->kind()) || called_function_calls_dropout(node, depth)) return true;
     for (const torch::jit::Block* inner : node->blocks()) {
-      if (block_calls_dropout(inner)) return true;
+      if (block_calls_dropout(inner, depth)) return true;
     }
   }
   return false;
@@ -70,7 +83,7 @@ bool block_calls_dropout(const torch::jit::Block* block) {
 
 bool calls_dropout(const torch::jit::Module& m) {
   auto method = m.find_method("forward");
-  return method && block_calls_dropout(method->graph()->block());
+  return method && block_calls_dropout(method->graph()->block(), 0);
 }
 
 class TorchScriptBackend final : public ModelBackend {

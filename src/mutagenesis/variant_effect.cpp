@@ -25,26 +25,65 @@ at::Tensor padded_rows(const at::Tensor& x, int64_t start, int64_t n, int64_t ro
   return torch::cat({part, part.narrow(0, n - 1, 1).expand(shape)});
 }
 
+at::Tensor reverse_strand(const at::Tensor& x) { return x.flip({1, 2}); }
+
+ModelOutput combine_strands(const ModelOutput& fwd, const ModelOutput& rev, StrandCombine rc) {
+  std::vector<at::Tensor> out;
+  for (size_t j = 0; j < fwd.size(); ++j) {
+    out.push_back(rc == StrandCombine::kMean ? (fwd[j] + rev[j]) / 2 : torch::maximum(fwd[j], rev[j]));
+  }
+  return fwd.with(std::move(out));
+}
+
+// One prediction of x, strand-combined when asked. Progress counts forward passes over rows.
+ModelOutput predict_strands(Model& model, const at::Tensor& x, const PredictOptions& opts, StrandCombine rc) {
+  ModelOutput fwd = predict(model, x, {}, opts);
+  if (rc == StrandCombine::kNone) return fwd;
+  return combine_strands(fwd, predict(model, reverse_strand(x), {}, opts), rc);
+}
+
+// One MC forward pass of a batch: seeded for (sample, stream), and for the reverse strand with
+// stream + 2, so forward and reverse passes draw different masks.
+ModelOutput mc_forward(Model& model, const at::Tensor& batch, const McDropoutGuard& guard, uint64_t seed, int64_t k,
+                       int64_t stream, StrandCombine rc) {
+  seed_dropout(seed, k, stream);
+  ModelOutput fwd = model.forward(prepare_input(batch, guard.device(), guard.dtype()));
+  if (rc == StrandCombine::kNone) return fwd;
+  seed_dropout(seed, k, stream + 2);
+  ModelOutput rev = model.forward(prepare_input(reverse_strand(batch), guard.device(), guard.dtype()));
+  return combine_strands(fwd, rev, rc);
+}
+
 }  // namespace
 
-PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt, const PredictOptions& opts) {
+StrandCombine parse_strand_combine(const std::string& name) {
+  if (name == "none") return StrandCombine::kNone;
+  if (name == "mean") return StrandCombine::kMean;
+  if (name == "max") return StrandCombine::kMax;
+  throw Error("--rc " + name + ": choose none, mean or max");
+}
+
+PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt, const PredictOptions& opts,
+                               StrandCombine rc) {
   check_pair_shapes(ref, alt);
   PredictOptions quiet = opts;
   quiet.progress = nullptr;
   PairedPrediction out;
-  out.ref = predict(model, ref, {}, quiet);
+  out.ref = predict_strands(model, ref, quiet, rc);
   if (opts.progress) opts.progress(ref.size(0), 2 * ref.size(0));
-  out.alt = predict(model, alt, {}, quiet);
+  out.alt = predict_strands(model, alt, quiet, rc);
   if (opts.progress) opts.progress(2 * ref.size(0), 2 * ref.size(0));
   return out;
 }
 
 std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Tensor& ref, const at::Tensor& alt,
-                                                     const PredictOptions& opts, const McOptions& mc) {
+                                                     const PredictOptions& opts, const McOptions& mc,
+                                                     StrandCombine rc) {
   check_pair_shapes(ref, alt);
   if (!mc.enabled()) throw Error("predict_pairs_mc: --mc-samples must be positive");
   if (opts.batch_size <= 0) throw Error("batch size must be positive");
   const int64_t N = ref.size(0), B = opts.batch_size;
+  // Streams: alternative 0 (reverse strand 2); reference the same when paired, else 1 (3).
   const int64_t ref_stream = mc.pairing == McPairing::kPaired ? 0 : 1;
   McDropoutGuard guard(model, opts.device, opts.dtype);
   c10::InferenceMode inference;
@@ -53,10 +92,8 @@ std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Ten
     for (int64_t start = 0; start < N; start += B) {
       const int64_t n = std::min(B, N - start);
       // Full-size batches: the same seed and shape give the same masks row by row.
-      seed_dropout(mc.seed, k, ref_stream);
-      ModelOutput r = model.forward(prepare_input(padded_rows(ref, start, n, B), guard.device(), guard.dtype()));
-      seed_dropout(mc.seed, k, 0);
-      ModelOutput a = model.forward(prepare_input(padded_rows(alt, start, n, B), guard.device(), guard.dtype()));
+      ModelOutput r = mc_forward(model, padded_rows(ref, start, n, B), guard, mc.seed, k, ref_stream, rc);
+      ModelOutput a = mc_forward(model, padded_rows(alt, start, n, B), guard, mc.seed, k, 0, rc);
       if (moments.empty()) {
         for (const auto& t : r.tensors) {
           std::vector<int64_t> shape = t.sizes().vec();

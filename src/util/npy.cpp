@@ -65,7 +65,7 @@ std::string make_header(at::ScalarType dtype, int64_t rows, const std::vector<in
 }  // namespace
 
 NpyWriter::NpyWriter(const std::string& path, at::ScalarType dtype, std::vector<int64_t> trailing_shape)
-    : file_(std::make_unique<AtomicFile>(path)), dtype_(dtype), trailing_(std::move(trailing_shape)) {
+    : path_(path), file_(std::make_unique<AtomicFile>(path)), dtype_(dtype), trailing_(std::move(trailing_shape)) {
   file_->write(header(0));
 }
 

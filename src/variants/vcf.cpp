@@ -1,6 +1,7 @@
 #include "seqnn/variants/vcf.h"
 
 #include <htslib/hts.h>
+#include <htslib/kseq.h>  // KS_SEP_LINE
 #include <htslib/kstring.h>
 #include <htslib/vcf.h>
 #include <sys/stat.h>
@@ -56,23 +57,41 @@ std::string alt_problem(const std::string& alt) {
   return "";
 }
 
-// htslib 1.16 accepts short lines and reads a POS such as "abc" or "12x" as a number without any
-// error, so the text of a VCF line is checked here. vcf_parse leaves the line in fp->line with its
-// tabs turned into NULs; both separators are accepted in case a later htslib keeps the tabs.
-// Returns "" when the line is well formed. Only the first 8 columns are looked at, so lines with
-// many samples cost no more.
-std::string vcf_line_problem(const kstring_t& line) {
-  size_t columns = 1, pos_begin = 0, pos_end = 0;
-  for (size_t i = 0; i < line.l && columns < 8; ++i) {
-    if (line.s[i] != '\t' && line.s[i] != '\0') continue;
-    ++columns;
-    if (columns == 2) pos_begin = i + 1;
-    if (columns == 3) pos_end = i;
+// The first 8 columns of a VCF line, as written.
+std::vector<std::string> fixed_columns(const char* s, size_t n) {
+  std::vector<std::string> cols;
+  size_t begin = 0;
+  for (size_t i = 0; i <= n && cols.size() < 8; ++i) {
+    if (i < n && s[i] != '\t') continue;
+    cols.emplace_back(s + begin, i - begin);
+    begin = i + 1;
   }
-  if (columns < 8) return "expected at least 8 tab-separated columns, found " + std::to_string(columns);
-  const std::string pos(line.s + pos_begin, pos_end - pos_begin);
+  return cols;
+}
+
+// htslib 1.16 accepts short lines and reads a POS such as "abc" or "12x" as a number without any
+// error, so the text of a VCF line is checked here, before htslib parses it.
+// Returns "" when the line is well formed.
+std::string vcf_line_problem(const std::vector<std::string>& cols) {
+  if (cols.size() < 8) return "expected at least 8 tab-separated columns, found " + std::to_string(cols.size());
+  const std::string& pos = cols[1];
   const bool numeric = !pos.empty() && pos.find_first_not_of("0123456789") == std::string::npos;
   return numeric ? "" : "POS '" + pos + "' is not a non-negative integer";
+}
+
+// QUAL, FILTER, INFO of a BCF record, formatted back to text by htslib.
+void bcf_annotations(const bcf_hdr_t* hdr, bcf1_t* rec, Variant& v) {
+  kstring_t text = {0, 0, nullptr};
+  if (vcf_format(hdr, rec, &text) == 0) {
+    auto cols = fixed_columns(text.s, text.l);
+    if (cols.size() >= 8) {
+      v.qual = cols[5];
+      v.filter = cols[6];
+      v.info = cols[7];
+      if (!v.info.empty() && v.info.back() == '\n') v.info.pop_back();
+    }
+  }
+  free(text.s);
 }
 
 }  // namespace
@@ -133,23 +152,48 @@ void split_alleles(const bcf_hdr_t* hdr, const bcf1_t* rec, int64_t record_no, s
   }
 }
 
+// Reads one VCF text line: the raw fixed columns are kept (htslib's parser edits the line in place)
+// and checked before htslib parses the line. Returns htslib's read status.
+int read_vcf_line(htsFile* fp, const bcf_hdr_t* hdr, bcf1_t* rec, std::vector<std::string>& cols) {
+  int r = hts_getline(fp, KS_SEP_LINE, &fp->line);
+  if (r < 0) return r;
+  cols = fixed_columns(fp->line.s, fp->line.l);
+  if (!vcf_line_problem(cols).empty()) return 0;  // reported by the caller
+  return vcf_parse(&fp->line, hdr, rec);
+}
+
 // Reads one data record into `out` (one Variant per ALT); false at the end of the file.
 bool read_record(const std::string& path, htsFile* fp, bcf_hdr_t* hdr, bcf1_t* rec, int64_t record_no,
                  std::vector<Variant>& out) {
   auto fail_record = [&](const std::string& problem) {
     fail(path + ": record " + std::to_string(record_no), problem);
   };
-  int r = bcf_read(fp, hdr, rec);
+  const bool text = hts_get_format(fp)->format == vcf;
+  std::vector<std::string> cols;
+  int r = text ? read_vcf_line(fp, hdr, rec, cols) : bcf_read(fp, hdr, rec);
   if (r == -1) return false;
-  if (r < -1) fail_record("unreadable VCF/BCF record (malformed line or corrupt file)");
-  // Undefined contigs or tags are only warnings: htslib adds them to the header and goes on.
-  if (rec->errcode & BCF_ERR_NCOLS) fail_record("too few columns");
-  if (hts_get_format(fp)->format == vcf) {
-    const std::string problem = vcf_line_problem(fp->line);
+  if (text) {
+    const std::string problem = vcf_line_problem(cols);
     if (!problem.empty()) fail_record(problem);
   }
+  if (r < -1 || r > 0) fail_record("unreadable VCF/BCF record (malformed line or corrupt file)");
+  // Undefined contigs or tags are only warnings: htslib adds them to the header and goes on.
+  if (rec->errcode & BCF_ERR_NCOLS) fail_record("too few columns");
   if (bcf_unpack(rec, BCF_UN_STR) < 0) fail_record("cannot decode the record");
   split_alleles(hdr, rec, record_no, out);
+  Variant annotations;
+  if (text) {
+    annotations.qual = cols[5];
+    annotations.filter = cols[6];
+    annotations.info = cols[7];
+  } else {
+    bcf_annotations(hdr, rec, annotations);
+  }
+  for (auto& v : out) {
+    v.qual = annotations.qual;
+    v.filter = annotations.filter;
+    v.info = annotations.info;
+  }
   return true;
 }
 

@@ -29,7 +29,7 @@ void expect_one_line_error(const seqnn::test::CliResult& r, const std::string& n
 }  // namespace
 
 TEST(Cli, HelpOnEveryCommand) {
-  for (const std::string cmd : {"", "info", "predict", "simulate", "init-model"}) {
+  for (const std::string cmd : {"", "info", "predict", "simulate", "init-model", "ism", "score-variants"}) {
     auto r = run_cli(cmd + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << cmd;

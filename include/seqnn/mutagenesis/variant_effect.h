@@ -17,17 +17,27 @@
 
 namespace seqnn {
 
+// Reverse-complement handling: each window is also predicted on its reverse complement (one-hot
+// flipped along both the alphabet and the length axis, valid for ACGT/ACGU order) and the two
+// predictions are averaged (kMean) or the larger kept (kMax), element by element. In MC runs the
+// forward and reverse passes of one sample use different masks (streams 0/2 for the alternative,
+// and for the reference when paired), and the combination is applied per sample before the
+// moments, so the statistics describe the strand-combined prediction.
+enum class StrandCombine { kNone, kMean, kMax };
+StrandCombine parse_strand_combine(const std::string& name);  // "none", "mean" or "max"
+
 struct PairedPrediction {
   ModelOutput ref, alt;
 };
 
 // ref and alt are (N, A, L) with the same shape.
 PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt,
-                               const PredictOptions& opts = {});
+                               const PredictOptions& opts = {}, StrandCombine rc = StrandCombine::kNone);
 
 // One summary per model output, each tensor (N, outputs...).
 std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Tensor& ref, const at::Tensor& alt,
-                                                     const PredictOptions& opts, const McOptions& mc);
+                                                     const PredictOptions& opts, const McOptions& mc,
+                                                     StrandCombine rc = StrandCombine::kNone);
 
 // Variant effect scores of predictions (any shape). Names: ref, alt, diff (alt - ref),
 // abs_diff, logit_diff (logit(alt) - logit(ref), probabilities clamped to [1e-6, 1 - 1e-6]),

@@ -19,11 +19,13 @@ class NpyWriter {
   // Appends rows: `rows` must have shape (n, trailing_shape...) and is converted to the dtype.
   void append(const at::Tensor& rows);
   int64_t rows() const { return rows_; }
+  const std::string& path() const { return path_; }
   // Writes the final header and renames the file into place.
   void close();
 
  private:
   std::string header(int64_t rows) const;
+  std::string path_;
   std::unique_ptr<AtomicFile> file_;
   at::ScalarType dtype_;
   std::vector<int64_t> trailing_;

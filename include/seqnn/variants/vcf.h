@@ -21,6 +21,9 @@ struct Variant {
   // "invalid base 'X' in REF", "no ALT allele". Such variants are returned (so callers can count
   // and list them), never silently dropped.
   std::string problem;
+  // QUAL, FILTER and INFO as written (VCF text), or as htslib formats them (BCF), for annotated
+  // VCF output.
+  std::string qual = ".", filter = ".", info = ".";
 
   bool is_snv() const { return ref.size() == 1 && alt.size() == 1; }
   // "chrom:pos:ref:alt", the identity used in outputs and messages.
