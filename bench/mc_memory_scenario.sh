@@ -29,5 +29,5 @@ measure() {
 }
 echo "DeepSEA (919 outputs), K = $K MC samples, threads $THREADS"
 measure "ism: 1 x 1000 bp, 3000 mutants" ism -m "$TMP/deepsea.pt" -f "$TMP/seq.fa" -o "$TMP/ism.npy"
-measure "score-variants: 1000 chr20 SNVs" score-variants -m "$TMP/deepsea.pt" -g "$GENOME" -v "$TMP/snvs.vcf" -o "$TMP/sv.tsv"
+measure "score-variants: 1000 chr20 SNVs" score-variants -m "$TMP/deepsea.pt" -g "$GENOME" -v "$TMP/snvs.vcf" -l 1000 -o "$TMP/sv.tsv"
 rm -rf "$TMP"

@@ -140,26 +140,28 @@ void run_ism(const IsmArgs& a) {
 
   auto source = fasta_source(a.fasta);
   IsmOutputs outputs(a.out);
-  int64_t length = info.input_length.value_or(0), sequences = 0, mutants = 0;
+  int64_t length = info.input_length.value_or(0), sequences = 0, mutants = 0, passes = 0;
   ProgressBar bar("ism", 0, "mut", !a.common.quiet);
   SequenceChunk chunk;
   while (source->next(a.chunk, chunk)) {
     at::Tensor x = encode_chunk(chunk, alphabet, length);
-    const int64_t base = mutants;
+    const int64_t base = passes;
     opts.predict.progress = [&](int64_t done, int64_t) { bar.update(base + done); };
     IsmResult r = ism(model, x, {}, opts);
     outputs.write(ism_arrays(r, a.mode), chunk.labels);
     sequences += x.size(0);
-    mutants = bar.done();
+    passes = bar.done();  // mutants x MC samples
+    const int64_t window = a.end > 0 ? std::min<int64_t>(a.end, x.size(2)) - a.start : x.size(2) - a.start;
+    mutants += x.size(0) * window * (x.size(1) - 1);
   }
   if (sequences == 0) throw Error(a.fasta + ": no sequences");
   const std::vector<std::string> files = outputs.close();
   bar.finish();
   const double secs = bar.elapsed_seconds();
-  std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s on %s in %.1f s (%.0f mutants/s); peak RSS %.0f MiB -> %s\n",
+  std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s on %s in %.1f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",
                static_cast<long long>(sequences), static_cast<long long>(mutants),
                opts.mc.enabled() ? (" x " + std::to_string(opts.mc.samples) + " MC samples").c_str() : "", device.c_str(), secs,
-               mutants / std::max(secs, 1e-9), peak_rss_mib(), join(files, ' ').c_str());
+               passes / std::max(secs, 1e-9), peak_rss_mib(), join(files, ' ').c_str());
 }
 
 }  // namespace

@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
   seqnn::cli::register_init_model(app);
   seqnn::cli::register_ism(app);
   seqnn::cli::register_score_variants(app);
+  seqnn::cli::register_train(app);
+  seqnn::cli::register_train_lm(app);
+  seqnn::cli::register_generate(app);
+  seqnn::cli::register_plot_metrics(app);
+  seqnn::cli::register_deepseq(app);
+  seqnn::cli::register_rna(app);
   hts_set_log_level(HTS_LOG_ERROR);  // seqnn reports problems itself, in one line
 
   try {

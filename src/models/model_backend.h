@@ -25,6 +25,9 @@ class ModelBackend {
 std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path);
 // Returns null when the file is not a native seqnn model (so the caller can try TorchScript).
 std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path);
+// Recurrent native models ("type": "rnn"), from an opened native archive (src/models/rnn_backend.cpp).
+std::shared_ptr<ModelBackend> load_rnn_backend(torch::serialize::InputArchive& archive, const std::string& config_json,
+                                               const std::string& path);
 
 // Device and dtype of the first parameter (or buffer) of a module; CPU/float when it has none.
 template <typename Params>

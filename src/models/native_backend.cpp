@@ -7,6 +7,7 @@
 #include "models/model_backend.h"
 #include "seqnn/models/cnn.h"
 #include "seqnn/models/native.h"
+#include "seqnn/models/rnn.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -98,6 +99,9 @@ std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path) {
   }
   c10::IValue config_text;
   if (!archive.try_read(kConfigKey, config_text) || !config_text.isString()) return nullptr;
+  if (native_config_type(config_text.toStringRef(), path) == "rnn") {
+    return load_rnn_backend(archive, config_text.toStringRef(), path);
+  }
   CnnConfig config = CnnConfig::from_json(config_text.toStringRef(), path + " (embedded config)");
   CnnNet net(config);
   try {

@@ -35,7 +35,7 @@ double parse_value(const std::string& text, const std::string& path, int64_t lin
 
 bool lower_is_better(const std::string& column) {
   if (column == "loss") return true;
-  for (const char* suffix : {".loss", ".mad", ".perplexity", ".mae", ".mse", ".rmse"}) {
+  for (const char* suffix : {".loss", ".mad", ".diff", ".perplexity", ".mae", ".mse", ".rmse"}) {
     if (ends_with(column, suffix)) return true;
   }
   return false;
@@ -88,6 +88,14 @@ void MetricsLog::truncate_after(int64_t epoch) {
   std::vector<MetricsRow> kept;
   for (auto& r : rows_) {
     if (r.epoch <= epoch) kept.push_back(std::move(r));
+  }
+  rows_ = std::move(kept);
+}
+
+void MetricsLog::drop_set(const std::string& tv) {
+  std::vector<MetricsRow> kept;
+  for (auto& r : rows_) {
+    if (r.tv != tv) kept.push_back(std::move(r));
   }
   rows_ = std::move(kept);
 }

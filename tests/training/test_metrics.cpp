@@ -85,6 +85,8 @@ TEST(TrainingMetricsLog, CsvRoundTripAndBestEpoch) {
   EXPECT_EQ(back.to_csv(), csv);
   back.truncate_after(1);
   EXPECT_EQ(back.rows().size(), 2u);
+  back.drop_set("val");
+  EXPECT_EQ(back.rows().size(), 1u);
 }
 
 TEST(TrainingMetricsLog, ReadRejectsBadFilesWithLine) {

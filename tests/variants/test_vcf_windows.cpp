@@ -122,6 +122,11 @@ TEST(Vcf, ReadsPlainBgzipAndBcfAlike) {
     EXPECT_EQ(vs[1].id, ".") << name;
     EXPECT_EQ(vs[10].key(), "chr1:14:A:<*>") << name;
     EXPECT_EQ(vs[10].record, 9) << name;
+    // QUAL, FILTER and INFO survive for the annotated VCF output, from text and from BCF alike.
+    EXPECT_EQ(vs[0].filter, "PASS") << name;
+    EXPECT_EQ(vs[0].info, "DP=3") << name;
+    EXPECT_EQ(vs[0].qual, ".") << name;
+    EXPECT_EQ(vs[1].info, ".") << name;
   }
 }
 

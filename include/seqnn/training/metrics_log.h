@@ -17,7 +17,7 @@
 
 namespace seqnn {
 
-// True for columns where smaller is better: "loss", "*.loss", "*.mad", "*.perplexity", "*.mae",
+// True for columns where smaller is better: "loss", "*.loss", "*.mad", "*.diff", "*.perplexity", "*.mae",
 // "*.mse", "*.rmse".
 bool lower_is_better(const std::string& column);
 
@@ -44,6 +44,8 @@ class MetricsLog {
   const std::vector<MetricsRow>& rows() const { return rows_; }
   // Drops rows of epochs after `epoch` (used when resuming).
   void truncate_after(int64_t epoch);
+  // Drops the rows of one set (e.g. a previous run's "test" row when resuming).
+  void drop_set(const std::string& tv);
   std::vector<std::string> columns() const;  // metric columns in first-seen order
   std::string to_csv() const;
   void write(const std::string& path) const;  // atomic (temp file + rename)

@@ -1,0 +1,61 @@
+#pragma once
+// Stochastic variational training of the DeepSequence VAE. One step:
+//   batch  - `batch_size` sequences drawn with replacement, probability proportional to weight;
+//   noise  - one draw of every decoder weight (mu + sigma * eps) and one z per sequence;
+//   loss   - -mean_b[log p(x|z) - KL(q(z|x) || N(0, I))] + KL(decoder posterior || prior) / Neff;
+//   update - Adam on the encoder weights and on the decoder mu and log sigma.
+// The likelihood gradient comes from autograd with respect to the sampled weights; the
+// reparameterisation and the KL of the weights have simple closed-form gradients
+//   dL/dmu = g + (mu - mu_p) / (sigma_p^2 Neff),
+//   dL/dlog sigma = g * eps * sigma + (sigma^2 / sigma_p^2 - 1) / Neff,
+// which one fused pass over the flat buffers applies together with Adam (see docs).
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+#include "seqnn/deepsequence/vae.h"
+
+namespace seqnn::ds {
+
+struct StepStats {
+  double loss = 0;        // the minimised objective (NaN for kl_decoder when not computed)
+  double log_px = 0;      // batch mean
+  double kl_z = 0;        // batch mean
+  double kl_decoder = 0;  // total KL of the decoder weights (before dividing by Neff)
+  double elbo() const { return log_px - kl_z; }
+};
+
+class VaeTrainer {
+ public:
+  // data: (N, L*20) float one-hot; weights: (N) sequence weights (Neff = their sum).
+  VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t seed);
+
+  // One update with a fresh batch and fresh noise. with_kl: also compute the decoder KL (one
+  // extra pass over the parameters; the update itself never needs its value).
+  StepStats step(bool with_kl);
+  // One update with given inputs (tests): x (B, L*20), eps_z (B, latent), eps_w (like dec_mu).
+  StepStats step_with(const at::Tensor& x, const at::Tensor& eps_z, const at::Tensor& eps_w, bool with_kl);
+
+  int64_t steps_done() const { return steps_; }
+  double neff() const { return neff_; }
+  Vae& model() { return model_; }
+
+  // Optimiser state, for checkpoints: m and v of encoder, decoder mu and decoder log sigma.
+  std::vector<at::Tensor> adam_state() const { return {enc_m_, enc_v_, mu_m_, mu_v_, ls_m_, ls_v_}; }
+  void set_state(const std::vector<at::Tensor>& adam, int64_t steps, const at::Tensor& rng_state);
+  at::Tensor rng_state() const;
+
+ private:
+  struct AdamCoef;
+  AdamCoef coefficients() const;
+  Vae& model_;
+  at::Tensor data_, weights_;
+  double neff_;
+  at::Generator gen_;
+  at::Tensor eps_w_, sigma_, w_;  // persistent: no 80 MB allocations (page faults) per step
+  at::Tensor enc_m_, enc_v_, mu_m_, mu_v_, ls_m_, ls_v_;
+  int64_t steps_ = 0;
+};
+
+}  // namespace seqnn::ds

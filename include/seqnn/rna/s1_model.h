@@ -1,0 +1,72 @@
+#pragma once
+// The S1 model: a fully convolutional 2D network over the 8 x L x L pair input (targets.h) that
+// predicts, per pixel and box type, whether the pixel is in a box, where the box's top-right
+// corner is and how big the box is.
+//   input (N, 8, L, L) -> zero padding once (sum of (width - 1), split over both sides) ->
+//   [conv k x k -> batch norm -> ReLU] per --num-filters / --filter-width (no padding, so the map
+//   returns to L x L) -> shared [1 x 1 conv -> ReLU] per --hidden -> one 1 x 1 head per type:
+//   on (1 logit), location x / y (12 logits each), size (11 logits + 1 scalar; internal loops
+//   have x and y, i.e. 11 + 11 + 2).
+// One model file holds the JSON config and the weights (LibTorch archive), like native models.
+#include <ATen/core/Tensor.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "seqnn/rna/boxes.h"
+#include "seqnn/rna/targets.h"
+
+namespace seqnn::rna {
+
+struct S1Config {
+  std::vector<int64_t> filters{32, 32, 64, 64, 64, 128, 128};  // the notebook's run 7
+  std::vector<int64_t> widths{9, 9, 9, 9, 9, 9, 9};
+  std::vector<int64_t> hidden{50};
+  void validate(const std::string& where = "S1 config") const;
+  int64_t total_padding() const;  // sum of (width - 1)
+  std::string to_json() const;
+  static S1Config from_json(const std::string& text, const std::string& where = "S1 config");
+};
+
+// Raw outputs (logits and scalars) per box type index (0 stem, 1 iloop, 2 hloop). For stems
+// and hairpins, size_y / scalar_y alias size_x / scalar_x (square boxes).
+struct S1Output {
+  std::array<at::Tensor, kNumBoxTypes> on;                 // (N, L, L) logits
+  std::array<at::Tensor, kNumBoxTypes> loc_x, loc_y;       // (N, 12, L, L) logits
+  std::array<at::Tensor, kNumBoxTypes> size_x, size_y;     // (N, 11, L, L) logits
+  std::array<at::Tensor, kNumBoxTypes> scalar_x, scalar_y;  // (N, L, L)
+};
+
+class S1Model {
+ public:
+  S1Model() = default;
+  static S1Model create(const S1Config& config, uint64_t seed);
+  // Throws seqnn::Error naming the file for anything that is not an S1 model file.
+  static S1Model load(const std::string& path);
+  void save(const std::string& path) const;  // atomic
+
+  S1Output forward(const at::Tensor& x);  // x: (N, 8, L, L) float
+  void train(bool on = true);
+  void to(const at::Device& device);
+  at::Device device() const;
+  std::vector<at::Tensor> parameters() const;
+  int64_t num_parameters() const;
+  const S1Config& config() const;
+  bool valid() const { return impl_ != nullptr; }
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Masked losses, each averaged over its valid pixels (0 when there are none), summed over heads
+// and types: BCE for `on`, NLL of the softmaxes, L1 of the scalar sizes. `parts`, when given,
+// receives ("stem_on", loss), ("stem_location_x", loss), ... as doubles.
+at::Tensor s1_loss(const S1Output& out, const S1Targets& targets,
+                   std::vector<std::pair<std::string, double>>* parts = nullptr);
+
+}  // namespace seqnn::rna

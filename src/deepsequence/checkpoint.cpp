@@ -1,0 +1,96 @@
+#include "seqnn/deepsequence/checkpoint.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "seqnn/deepsequence/trainer.h"
+#include "seqnn/util/atomic_file.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn::ds {
+namespace {
+
+at::Tensor text_tensor(const std::string& s) {
+  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone();
+}
+
+std::string tensor_text(const at::Tensor& t) {
+  at::Tensor c = t.contiguous();
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), static_cast<size_t>(c.numel()));
+}
+
+at::Tensor read(torch::serialize::InputArchive& in, const std::string& key, const std::string& path) {
+  at::Tensor t;
+  if (!in.try_read(key, t)) fail(path, "not a DeepSequence model (no '" + key + "' entry)");
+  return t;
+}
+
+}  // namespace
+
+int64_t FocusInfo::column_of(int64_t position) const {
+  auto it = std::lower_bound(positions.begin(), positions.end(), position);
+  if (it == positions.end() || *it != position) return -1;
+  return it - positions.begin();
+}
+
+void save_checkpoint(const std::string& path, const Vae& model, const FocusInfo& focus, const VaeTrainer* trainer,
+                     bool optimizer_state) {
+  nlohmann::json meta = {{"format", "seqnn-deepsequence-1"}, {"focus_name", focus.name}, {"focus_start", focus.start},
+                         {"focus_sequence", focus.sequence}, {"positions", focus.positions}, {"neff", focus.neff},
+                         {"steps", trainer ? trainer->steps_done() : 0}};
+  torch::serialize::OutputArchive out;
+  out.write("config", text_tensor(model.config().to_json()));
+  out.write("meta", text_tensor(meta.dump()));
+  out.write("encoder", model.encoder_params());
+  out.write("decoder_mu", model.decoder_mu());
+  out.write("decoder_log_sigma", model.decoder_log_sigma());
+  if (trainer && optimizer_state) {
+    std::vector<at::Tensor> adam = trainer->adam_state();
+    for (size_t i = 0; i < adam.size(); ++i) out.write("adam" + std::to_string(i), adam[i]);
+    out.write("rng", trainer->rng_state());
+  }
+  std::ostringstream bytes;
+  out.save_to(bytes);
+  AtomicFile file(path);
+  file.write(bytes.str());
+  file.commit();
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  torch::serialize::InputArchive in;
+  try {
+    in.load_from(path);
+  } catch (const c10::Error& e) {
+    fail(path, "cannot read the model file: " + first_line(e.what()));
+  }
+  const VaeConfig config = VaeConfig::from_json(tensor_text(read(in, "config", path)), path);
+  nlohmann::json meta = nlohmann::json::parse(tensor_text(read(in, "meta", path)));
+  Checkpoint ck;
+  ck.focus.name = meta.at("focus_name").get<std::string>();
+  ck.focus.start = meta.at("focus_start").get<int64_t>();
+  ck.focus.sequence = meta.at("focus_sequence").get<std::string>();
+  ck.focus.positions = meta.at("positions").get<std::vector<int64_t>>();
+  ck.focus.neff = meta.at("neff").get<double>();
+  ck.steps = meta.at("steps").get<int64_t>();
+  ck.model = std::make_unique<Vae>(config, static_cast<int64_t>(ck.focus.sequence.size()), 0);
+  auto restore = [&](const std::string& key, at::Tensor& dst) {
+    at::Tensor t = read(in, key, path);
+    if (t.sizes() != dst.sizes()) fail(path, "'" + key + "' does not match the model's configuration");
+    dst.copy_(t);
+  };
+  restore("encoder", ck.model->encoder_params());
+  restore("decoder_mu", ck.model->decoder_mu());
+  restore("decoder_log_sigma", ck.model->decoder_log_sigma());
+  for (int i = 0; i < 6; ++i) {
+    at::Tensor t;
+    if (!in.try_read("adam" + std::to_string(i), t)) break;
+    ck.adam.push_back(t);
+  }
+  in.try_read("rng", ck.rng_state);
+  return ck;
+}
+
+}  // namespace seqnn::ds

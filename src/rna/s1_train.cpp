@@ -1,0 +1,208 @@
+#include "seqnn/rna/s1_train.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "seqnn/rna/boxes.h"
+#include "seqnn/rna/targets.h"
+#include "seqnn/training/metrics.h"
+#include "seqnn/training/metrics_log.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/progress.h"
+#include "seqnn/util/strings.h"
+
+namespace seqnn::rna {
+namespace {
+
+template <typename T>
+void fisher_yates(std::vector<T>& v, std::mt19937_64& rng) {
+  for (size_t k = v.size(); k > 1; --k) std::swap(v[k - 1], v[rng() % k]);
+}
+
+struct Batch {
+  at::Tensor x;
+  S1Targets targets;
+};
+
+Batch make_batch(const std::vector<RnaRecord>& records, const std::vector<size_t>& idx) {
+  std::vector<std::string> seqs;
+  std::vector<S1Targets> t;
+  for (size_t k : idx) {
+    seqs.push_back(records[k].sequence);
+    t.push_back(make_targets(static_cast<int64_t>(records[k].sequence.size()), decompose(records[k].structure).boxes));
+  }
+  return {pair_input_batch(seqs), S1Targets::stack(t)};
+}
+
+// Batches of similar length: shuffle, sort by length bucket (stable), cut, shuffle batches.
+std::vector<std::vector<size_t>> bucket_batches(const std::vector<RnaRecord>& records, int64_t batch_size,
+                                                int64_t bucket_width, std::mt19937_64& rng) {
+  std::vector<size_t> order(records.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  fisher_yates(order, rng);
+  const auto bucket = [&](size_t k) { return static_cast<int64_t>(records[k].sequence.size()) / std::max<int64_t>(bucket_width, 1); };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bucket(a) < bucket(b); });
+  std::vector<std::vector<size_t>> batches;
+  for (size_t s = 0; s < order.size(); s += static_cast<size_t>(batch_size)) {
+    batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(s),
+                         order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), s + static_cast<size_t>(batch_size))));
+  }
+  fisher_yates(batches, rng);
+  return batches;
+}
+
+// Running sums for one set: on-scores per type, and hits / totals for the other heads.
+struct MetricAccumulator {
+  std::vector<float> score[kNumBoxTypes], label[kNumBoxTypes];
+  std::vector<double> hits, totals;  // in s1_metric_names() order; auroc/auprc slots unused
+
+  MetricAccumulator() : hits(s1_metric_names().size(), 0.0), totals(s1_metric_names().size(), 0.0) {}
+
+  void add_accuracy(size_t slot, const at::Tensor& logits, const at::Tensor& target, const at::Tensor& mask) {
+    hits[slot] += (logits.argmax(1) == target).logical_and(mask).sum().item<double>();
+    totals[slot] += mask.sum().item<double>();
+  }
+  void add_diff(size_t slot, const at::Tensor& value, const at::Tensor& target, const at::Tensor& mask) {
+    hits[slot] += ((value - target).abs() * mask.to(value.scalar_type())).sum().item<double>();
+    totals[slot] += mask.sum().item<double>();
+  }
+  void add(const S1Output& o, const S1Targets& t) {
+    size_t slot = 0;
+    for (int k = 0; k < kNumBoxTypes; ++k) {
+      const at::Tensor m = t.on_mask.select(1, k), in = t.inside.select(1, k);
+      const at::Tensor p = torch::sigmoid(o.on[k]).masked_select(m).to(torch::kFloat).contiguous();
+      const at::Tensor l = t.on.select(1, k).masked_select(m).to(torch::kFloat).contiguous();
+      score[k].insert(score[k].end(), p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
+      label[k].insert(label[k].end(), l.data_ptr<float>(), l.data_ptr<float>() + l.numel());
+      slot += 2;
+      add_accuracy(slot++, o.loc_x[k], t.loc_x.select(1, k), in);
+      add_accuracy(slot++, o.loc_y[k], t.loc_y.select(1, k), in);
+      add_accuracy(slot++, o.size_x[k], t.size_x_cls.select(1, k), in);
+      const bool two = k == static_cast<int>(BoxType::kIloop);
+      if (two) add_accuracy(slot++, o.size_y[k], t.size_y_cls.select(1, k), in);
+      add_diff(slot++, o.scalar_x[k], t.size_x.select(1, k), in);
+      if (two) add_diff(slot++, o.scalar_y[k], t.size_y.select(1, k), in);
+    }
+  }
+  std::vector<std::pair<std::string, double>> result() const {
+    const auto names = s1_metric_names();
+    std::vector<std::pair<std::string, double>> out;
+    int type = 0;
+    for (size_t s = 0; s < names.size(); ++s) {
+      if (ends_with(names[s], "_on.auroc")) {
+        const std::vector<double> sc(score[type].begin(), score[type].end()), lb(label[type].begin(), label[type].end());
+        out.emplace_back(names[s], auroc(sc, lb));
+        out.emplace_back(names[s + 1], auprc(sc, lb));
+        ++s;
+        ++type;
+        continue;
+      }
+      out.emplace_back(names[s], totals[s] > 0 ? hits[s] / totals[s] : std::nan(""));
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> s1_metric_names() {
+  return {"stem_on.auroc",           "stem_on.auprc",           "stem_location_x.accuracy", "stem_location_y.accuracy",
+          "stem_sm_size.accuracy",   "stem_sl_size.diff",       "iloop_on.auroc",           "iloop_on.auprc",
+          "iloop_location_x.accuracy", "iloop_location_y.accuracy", "iloop_sm_size_x.accuracy", "iloop_sm_size_y.accuracy",
+          "iloop_sl_size_x.diff",    "iloop_sl_size_y.diff",    "hloop_on.auroc",           "hloop_on.auprc",
+          "hloop_location_x.accuracy", "hloop_location_y.accuracy", "hloop_sm_size.accuracy", "hloop_sl_size.diff"};
+}
+
+std::vector<std::pair<std::string, double>> evaluate_s1(S1Model& model, const std::vector<RnaRecord>& records,
+                                                        int64_t batch_size) {
+  model.train(false);
+  torch::NoGradGuard no_grad;
+  std::mt19937_64 rng(0);  // fixed: only groups lengths, metrics do not depend on the order
+  MetricAccumulator acc;
+  for (const auto& idx : bucket_batches(records, batch_size, 10, rng)) {
+    Batch b = make_batch(records, idx);
+    acc.add(model.forward(b.x), b.targets.to(model.device()));
+  }
+  return acc.result();
+}
+
+double s1_epoch_score(const std::vector<std::pair<std::string, double>>& metrics) {
+  double s = 0.0;
+  for (const auto& [name, v] : metrics) {
+    if (std::isnan(v)) continue;
+    s += lower_is_better(name) ? -v : v;  // ".diff" (size error) counts as lower-is-better
+  }
+  return s;
+}
+
+std::pair<std::vector<RnaRecord>, std::vector<RnaRecord>> split_records(std::vector<RnaRecord> records,
+                                                                        double validation_fraction, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  fisher_yates(records, rng);
+  const size_t n_train = static_cast<size_t>(std::floor(static_cast<double>(records.size()) * (1.0 - validation_fraction)));
+  std::vector<RnaRecord> val(std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(n_train)),
+                             std::make_move_iterator(records.end()));
+  records.resize(n_train);
+  return {std::move(records), std::move(val)};
+}
+
+S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1TrainOptions& opts,
+                        std::vector<RnaRecord> validation) {
+  if (opts.epochs < 1 || opts.batch_size < 1) throw Error("--epochs and --batch-size must be positive");
+  if (opts.out_dir.empty()) throw Error("an output directory is needed");
+  std::filesystem::create_directories(opts.out_dir);
+  S1TrainSummary sum;
+  const auto start = std::chrono::steady_clock::now();
+  const size_t before = records.size();
+  auto too_long = [&](const RnaRecord& r) { return static_cast<int64_t>(r.sequence.size()) > opts.max_length; };
+  records.erase(std::remove_if(records.begin(), records.end(), too_long), records.end());
+  sum.dropped_long = static_cast<int64_t>(before - records.size());
+  validation.erase(std::remove_if(validation.begin(), validation.end(), too_long), validation.end());
+  auto [train, val] = validation.empty() ? split_records(std::move(records), opts.validation_fraction, opts.seed)
+                                         : std::make_pair(std::move(records), std::move(validation));
+  if (train.empty() || val.empty()) throw Error("too few records for a training / validation split");
+  sum.train_records = static_cast<int64_t>(train.size());
+  sum.validation_records = static_cast<int64_t>(val.size());
+  const size_t n_eval = std::min(train.size(), static_cast<size_t>(opts.train_eval_size > 0 ? opts.train_eval_size : sum.validation_records));
+  const std::vector<RnaRecord> train_eval(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(n_eval));
+
+  torch::optim::Adam optimizer(model.parameters(), torch::optim::AdamOptions(opts.learning_rate));
+  MetricsLog log;
+  std::mt19937_64 rng(opts.seed + 1);
+  for (int64_t epoch = 1; epoch <= opts.epochs; ++epoch) {
+    model.train(true);
+    const auto batches = bucket_batches(train, opts.batch_size, opts.bucket_width, rng);
+    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(opts.epochs), static_cast<int64_t>(train.size()), "seq",
+                    opts.progress);
+    for (const auto& idx : batches) {
+      Batch b = make_batch(train, idx);
+      optimizer.zero_grad();
+      at::Tensor loss = s1_loss(model.forward(b.x), b.targets.to(model.device()));
+      loss.backward();
+      optimizer.step();
+      bar.advance(static_cast<int64_t>(idx.size()));
+    }
+    bar.finish();
+    log.add(epoch, "train", evaluate_s1(model, train_eval, opts.batch_size));
+    const auto v = evaluate_s1(model, val, opts.batch_size);
+    log.add(epoch, "val", v);
+    log.write(opts.out_dir + "/metrics.csv");
+    model.save(opts.out_dir + "/model_epoch_" + std::to_string(epoch) + ".pt");
+    const double score = s1_epoch_score(v);
+    if (sum.best_epoch < 0 || score > sum.best_score) {
+      sum.best_epoch = epoch;
+      sum.best_score = score;
+      sum.best_validation = v;
+      model.save(opts.out_dir + "/model_best.pt");
+    }
+  }
+  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return sum;
+}
+
+}  // namespace seqnn::rna

@@ -1,0 +1,269 @@
+#include "seqnn/training/char_lm.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "seqnn/training/trainer.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/progress.h"
+
+namespace seqnn {
+namespace {
+
+using nlohmann::json;
+const char kLmKey[] = "seqnn_lm_config";
+
+// Inputs [BOS, x1..xn] and targets [x1..xn, EOS] of a batch, padded with -1 targets (ignored).
+std::pair<torch::Tensor, torch::Tensor> lm_batch(const Dataset& data, const std::vector<int64_t>& rows,
+                                                 const Alphabet& alphabet) {
+  std::vector<std::vector<int64_t>> toks;
+  int64_t T = 1;
+  for (int64_t r : rows) {
+    toks.push_back(tokenize(data.examples.at(static_cast<size_t>(r)).sequence, alphabet));
+    T = std::max<int64_t>(T, static_cast<int64_t>(toks.back().size()) + 1);
+  }
+  const int64_t N = static_cast<int64_t>(rows.size());
+  torch::Tensor input = torch::zeros({N, T}, torch::kLong);
+  torch::Tensor target = torch::full({N, T}, -1, torch::kLong);
+  auto in = input.accessor<int64_t, 2>();
+  auto tg = target.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < N; ++i) {
+    const auto& t = toks[static_cast<size_t>(i)];
+    const int64_t n = static_cast<int64_t>(t.size());
+    for (int64_t k = 0; k < n; ++k) {
+      if (k + 1 < n + 1) in[i][k + 1] = t[static_cast<size_t>(k)];  // T > n for every row
+      tg[i][k] = t[static_cast<size_t>(k)];
+    }
+    tg[i][n] = 0;  // EOS
+  }
+  return {input, target};
+}
+
+// Summed NLL and token count of a batch.
+std::pair<torch::Tensor, int64_t> batch_nll(CharLm& lm, const torch::Tensor& input, const torch::Tensor& target) {
+  torch::Tensor logits = lm->forward(input);
+  torch::Tensor nll = torch::nll_loss(torch::log_softmax(logits, 2).flatten(0, 1), target.flatten(), {},
+                                      at::Reduction::Sum, /*ignore_index=*/-1);
+  return {nll, target.ge(0).sum().item<int64_t>()};
+}
+
+}  // namespace
+
+CharLmConfig CharLmConfig::from_json(const std::string& text, const std::string& source) {
+  CharLmConfig c;
+  try {
+    json j = json::parse(text);
+    c.alphabet = j.value("alphabet", c.alphabet);
+    c.cell = j.value("cell", c.cell);
+    c.embedding = j.value("embedding", c.embedding);
+    c.hidden = j.value("hidden", c.hidden);
+    c.layers = j.value("layers", c.layers);
+    c.dropout = j.value("dropout", c.dropout);
+  } catch (const json::exception& e) {
+    fail(source, std::string("bad language-model config: ") + first_line(e.what()));
+  }
+  Alphabet::from_name(c.alphabet);
+  if (c.cell != "lstm" && c.cell != "gru") fail(source, "'cell' must be lstm or gru");
+  if (c.embedding <= 0 || c.hidden <= 0 || c.layers <= 0) fail(source, "embedding, hidden and layers must be positive");
+  if (c.dropout < 0 || c.dropout >= 1) fail(source, "'dropout' must be in [0, 1)");
+  return c;
+}
+
+std::string CharLmConfig::to_json() const {
+  return json{{"alphabet", alphabet}, {"cell", cell}, {"embedding", embedding},
+              {"hidden", hidden},     {"layers", layers}, {"dropout", dropout}}
+      .dump(2);
+}
+
+int64_t CharLmConfig::vocabulary() const { return Alphabet::from_name(alphabet).size() + 1; }
+
+CharLmImpl::CharLmImpl(CharLmConfig config) : config_(std::move(config)) {
+  const int64_t V = config_.vocabulary();
+  embedding_ = register_module("embedding", torch::nn::Embedding(V, config_.embedding));
+  const double between = config_.layers > 1 ? config_.dropout : 0.0;
+  if (config_.cell == "lstm") {
+    lstm_ = register_module("rnn", torch::nn::LSTM(torch::nn::LSTMOptions(config_.embedding, config_.hidden)
+                                                      .num_layers(config_.layers).batch_first(true).dropout(between)));
+  } else {
+    gru_ = register_module("rnn", torch::nn::GRU(torch::nn::GRUOptions(config_.embedding, config_.hidden)
+                                                    .num_layers(config_.layers).batch_first(true).dropout(between)));
+  }
+  if (config_.dropout > 0) dropout_ = register_module("dropout", torch::nn::Dropout(config_.dropout));
+  output_ = register_module("output", torch::nn::Linear(config_.hidden, V));
+}
+
+torch::Tensor CharLmImpl::forward(const torch::Tensor& tokens, std::vector<torch::Tensor>* state) {
+  torch::Tensor h = embedding_->forward(tokens);
+  if (lstm_) {
+    torch::optional<std::tuple<torch::Tensor, torch::Tensor>> hx;
+    if (state && state->size() == 2) hx = std::make_tuple((*state)[0], (*state)[1]);
+    auto out = lstm_->forward(h, hx);
+    h = std::get<0>(out);
+    if (state) *state = {std::get<0>(std::get<1>(out)), std::get<1>(std::get<1>(out))};
+  } else {
+    torch::Tensor hx = state && state->size() == 1 ? (*state)[0] : torch::Tensor();
+    auto out = gru_->forward(h, hx);
+    h = std::get<0>(out);
+    if (state) *state = {std::get<1>(out)};
+  }
+  if (dropout_) h = dropout_->forward(h);
+  return output_->forward(h);
+}
+
+CharLm make_char_lm(const CharLmConfig& config, uint64_t seed) {
+  torch::manual_seed(seed);
+  CharLm lm(config);
+  lm->eval();
+  return lm;
+}
+
+void save_char_lm(const CharLm& lm, const std::string& path) {
+  torch::serialize::OutputArchive archive;
+  archive.write(kLmKey, c10::IValue(lm->config().to_json()));
+  lm->save(archive);
+  const std::string partial = path + ".partial";
+  try {
+    archive.save_to(partial);
+  } catch (const c10::Error& e) {
+    std::remove(partial.c_str());
+    fail(path, "cannot write language model: " + first_line(e.what_without_backtrace()));
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
+}
+
+CharLm load_char_lm(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  c10::IValue text;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error&) {
+    fail(path, "cannot read language model (not a LibTorch archive)");
+  }
+  if (!archive.try_read(kLmKey, text) || !text.isString()) fail(path, "not a seqnn language model (train one with train-lm)");
+  CharLm lm(CharLmConfig::from_json(text.toStringRef(), path));
+  try {
+    lm->load(archive);
+  } catch (const c10::Error& e) {
+    fail(path, "weights do not match the embedded config: " + first_line(e.what_without_backtrace()));
+  }
+  lm->eval();
+  return lm;
+}
+
+std::vector<int64_t> tokenize(const std::string& seq, const Alphabet& alphabet) {
+  std::vector<int64_t> out;
+  for (char c : seq) {
+    const int8_t k = alphabet.index(c);
+    if (k >= 0) out.push_back(k + 1);
+  }
+  return out;
+}
+
+double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>& rows, int64_t batch_size) {
+  torch::NoGradGuard no_grad;
+  const bool was = lm->is_training();
+  lm->eval();
+  const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
+  double nll = 0;
+  int64_t tokens = 0;
+  for (const auto& idx : make_batches(data, rows, batch_size, false, 0, false)) {
+    auto b = lm_batch(data, idx, alphabet);
+    auto r = batch_nll(lm, b.first, b.second);
+    nll += r.first.item<double>();
+    tokens += r.second;
+  }
+  lm->train(was);
+  return std::exp(nll / std::max<int64_t>(tokens, 1));
+}
+
+LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& o) {
+  if (split.train.empty()) fail(data.source, "no training sequences");
+  ensure_directory(o.result_dir);
+  torch::optim::Adam opt(lm->parameters(), torch::optim::AdamOptions(o.lr));
+  const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
+  LmTrainResult r;
+  for (int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    torch::manual_seed(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    lm->train();
+    ProgressBar bar("lm epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
+                    static_cast<int64_t>(split.train.size()), "seq", o.progress);
+    double nll = 0;
+    int64_t tokens = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    // Length bucketing: RNN time is set by the longest sequence of a batch.
+    for (const auto& idx : make_batches(data, split.train, o.batch_size, true, o.seed * 7919ULL + epoch, true)) {
+      auto b = lm_batch(data, idx, alphabet);
+      auto res = batch_nll(lm, b.first, b.second);
+      opt.zero_grad();
+      (res.first / std::max<int64_t>(res.second, 1)).backward();
+      if (o.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(lm->parameters(), o.clip_grad_norm);
+      opt.step();
+      nll += res.first.item<double>();
+      tokens += res.second;
+      bar.advance(static_cast<int64_t>(idx.size()));
+    }
+    bar.finish();
+    r.train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.train_tokens += tokens;
+    const double train_loss = nll / std::max<int64_t>(tokens, 1);
+    r.log.add(epoch, "train", {{"loss", train_loss}, {"lm.perplexity", std::exp(train_loss)}});
+    const std::vector<int64_t>& val = split.val.empty() ? split.train : split.val;
+    const double ppl = lm_perplexity(lm, data, val, o.batch_size);
+    r.log.add(epoch, split.val.empty() ? "train_eval" : "val", {{"loss", std::log(ppl)}, {"lm.perplexity", ppl}});
+    r.log.write(o.result_dir + "/metrics.csv");
+    save_char_lm(lm, o.result_dir + "/lm_ckpt_ep_" + std::to_string(epoch) + ".pt");
+    if (r.best_epoch < 0 || ppl < r.best_val_perplexity) {
+      r.best_epoch = epoch;
+      r.best_val_perplexity = ppl;
+      save_char_lm(lm, o.result_dir + "/lm_best.pt");
+    }
+  }
+  CharLm best = load_char_lm(o.result_dir + "/lm_best.pt");
+  torch::NoGradGuard g;
+  auto src = best->named_parameters();
+  for (auto& p : lm->named_parameters()) p.value().copy_(src[p.key()]);
+  lm->eval();
+  return r;
+}
+
+std::vector<std::string> generate_sequences(CharLm& lm, int64_t n, int64_t max_length, double temperature,
+                                            uint64_t seed) {
+  if (!(temperature > 0)) throw Error("--temperature must be positive");
+  torch::NoGradGuard no_grad;
+  lm->eval();
+  const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unif(0.0, 1.0);
+  std::vector<std::string> out;
+  for (int64_t i = 0; i < n; ++i) {
+    std::string seq;
+    std::vector<torch::Tensor> state;
+    int64_t token = 0;
+    while (static_cast<int64_t>(seq.size()) < max_length) {
+      torch::Tensor logits = lm->forward(torch::full({1, 1}, token, torch::kLong), &state)[0][0];
+      torch::Tensor p = torch::softmax(logits.to(torch::kDouble) / temperature, 0).contiguous();
+      const double* prob = p.data_ptr<double>();
+      // Inverse-CDF draw in double: the same on every platform.
+      double u = unif(rng), acc = 0;
+      token = p.numel() - 1;
+      for (int64_t k = 0; k < p.numel(); ++k) {
+        acc += prob[k];
+        if (u < acc) {
+          token = k;
+          break;
+        }
+      }
+      if (token == 0) break;
+      seq += alphabet.letter(static_cast<int>(token - 1));
+    }
+    out.push_back(seq);
+  }
+  return out;
+}
+
+}  // namespace seqnn

@@ -1,0 +1,56 @@
+#include "seqnn/training/train_state.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+
+namespace {
+const char kStateKey[] = "seqnn_train_state";
+}
+
+void save_train_state(const std::string& path, const TrainState& s, torch::optim::Optimizer& optimizer) {
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  nlohmann::json j = {{"epoch", s.epoch}, {"best_epoch", s.best_epoch}, {"plateau_bad", s.plateau_bad}};
+  // JSON has no infinity: "never improved" is stored as null.
+  j["plateau_best"] = std::isfinite(s.plateau_best) ? nlohmann::json(s.plateau_best) : nlohmann::json();
+  archive.write(kStateKey, c10::IValue(j.dump()));
+  const std::string partial = path + ".partial";
+  try {
+    archive.save_to(partial);
+  } catch (const c10::Error& e) {
+    std::remove(partial.c_str());
+    fail(path, "cannot write training state: " + first_line(e.what_without_backtrace()));
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the training state into place");
+}
+
+TrainState load_train_state(const std::string& path, torch::optim::Optimizer& optimizer) {
+  torch::serialize::InputArchive archive;
+  c10::IValue text;
+  try {
+    archive.load_from(path);
+    optimizer.load(archive);
+    if (!archive.try_read(kStateKey, text) || !text.isString()) fail(path, "not a seqnn training state");
+  } catch (const c10::Error& e) {
+    fail(path, "cannot resume (no readable training state): " + first_line(e.what_without_backtrace()));
+  }
+  TrainState s;
+  try {
+    auto j = nlohmann::json::parse(text.toStringRef());
+    s.epoch = j.at("epoch").get<int64_t>();
+    s.best_epoch = j.at("best_epoch").get<int64_t>();
+    s.plateau_bad = j.at("plateau_bad").get<int64_t>();
+    if (!j.at("plateau_best").is_null()) s.plateau_best = j.at("plateau_best").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    fail(path, std::string("corrupt training state: ") + e.what());
+  }
+  return s;
+}
+
+}  // namespace seqnn

@@ -1,0 +1,102 @@
+// `seqnn deepseq train | score | weights` end to end on a toy alignment: outputs, determinism,
+// skipped mutants, resume, one-line errors.
+#include <random>
+#include <sstream>
+
+#include "seqnn/util/strings.h"
+#include "test_helpers.h"
+
+namespace seqnn::ds {
+namespace {
+
+// 60 records from two ancestors with random substitutions and gaps; the focus row has a
+// lowercase (non-focus) first column, so focus column 0 is UniProt position 6.
+std::string toy_alignment() {
+  const std::string anc[2] = {"ACDEFGHIKLMN", "ACDQFGRIKLWN"};
+  const std::string aa = "ACDEFGHIKLMNPQRSTVWY-";
+  std::mt19937 rng(5);
+  std::ostringstream out;
+  out << ">TOY/5-17\nm" << anc[0] << "\n";
+  for (int i = 0; i < 60; ++i) {
+    std::string s = anc[i % 2];
+    for (char& c : s) {
+      if (rng() % 6 == 0) c = aa[rng() % aa.size()];
+    }
+    out << ">r" << i << "\n." << s << "\n";
+  }
+  return out.str();
+}
+
+struct Toy {
+  test::TempDir dir;
+  std::string aln = dir.file("toy.a2m"), cfg = dir.file("cfg.json"), csv = dir.file("muts.csv");
+  Toy() {
+    test::write_text(aln, toy_alignment());
+    test::write_text(cfg, R"({"encoder": [16], "latent": 2, "decoder": [8, 12], "dictionary": 4, "batch_size": 10})");
+    test::write_text(csv, "mutant,fit\nA6C,0.5\nC7D,-1\nA6C:D8E,-2\nG6A,0\nM5A,1\nXYZ,2\nF10W,notanumber\n");
+  }
+  std::string train(const std::string& out, int updates, const std::string& extra = "") const {
+    return "deepseq train -a " + aln + " -c " + cfg + " -o " + out + " --updates " + std::to_string(updates) +
+           " --checkpoint-every 10 --log-every 5 --seed 3 --threads 1 --device cpu --quiet " + extra;
+  }
+};
+
+TEST(DsCli, TrainScoreWeightsEndToEnd) {
+  Toy t;
+  test::CliResult r = test::run_cli(t.train(t.dir.file("m.pt"), 30));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("updates/s"), std::string::npos) << r.output;
+  const std::vector<std::string> curve = split(test::read_text(t.dir.file("m.pt.loss.tsv")), '\n');
+  EXPECT_EQ(curve.size(), 1u + 6u + 1u) << "header, 6 rows (every 5 of 30), trailing newline";
+
+  const std::string score = "deepseq score -m " + t.dir.file("m.pt") + " -a " + t.aln + " --mutations " + t.csv +
+                            " --samples 4 --independent --spearman fit --threads 1 --quiet -o ";
+  r = test::run_cli(score + t.dir.file("s1.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("7 mutants, 4 scored, 3 skipped"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Spearman vs fit"), std::string::npos) << r.output;
+  const std::vector<std::string> rows = split(test::read_text(t.dir.file("s1.csv")), '\n');
+  ASSERT_GE(rows.size(), 8u);
+  EXPECT_EQ(rows[0], "mutant,deepseq,independent,note");
+  EXPECT_EQ(split(rows[1], ',').size(), 4u);
+  EXPECT_FALSE(split(rows[1], ',')[1].empty()) << rows[1];
+  EXPECT_NE(rows[4].find("wild type at 6 is A, not G"), std::string::npos) << rows[4];
+  EXPECT_NE(rows[5].find("position 5 is not a focus column"), std::string::npos) << rows[5];
+  EXPECT_NE(rows[6].find("not a mutation like A42G"), std::string::npos) << rows[6];
+
+  // Same seed, same result; the weights command writes one row per kept record.
+  ASSERT_EQ(test::run_cli(t.train(t.dir.file("m2.pt"), 30)).exit_code, 0);
+  ASSERT_EQ(test::run_cli("deepseq score -m " + t.dir.file("m2.pt") + " -a " + t.aln + " --mutations " + t.csv +
+                          " --samples 4 --independent --spearman fit --threads 1 --quiet -o " + t.dir.file("s2.csv"))
+                .exit_code,
+            0);
+  EXPECT_EQ(test::read_text(t.dir.file("s1.csv")), test::read_text(t.dir.file("s2.csv")));
+  r = test::run_cli("deepseq weights -a " + t.aln + " -o " + t.dir.file("w.tsv") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Neff"), std::string::npos);
+  EXPECT_GE(split(test::read_text(t.dir.file("w.tsv")), '\n').size(), 50u);
+
+  // Resume continues to the new total.
+  r = test::run_cli("deepseq train -a " + t.aln + " -o " + t.dir.file("m.pt") + " --resume " + t.dir.file("m.pt") +
+                    " --updates 40 --log-every 5 --threads 1 --quiet");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("30 -> 40 updates"), std::string::npos) << r.output;
+}
+
+TEST(DsCli, BadInputIsAOneLineError) {
+  Toy t;
+  test::CliResult r = test::run_cli("deepseq train -a " + t.dir.file("missing.a2m") + " -o " + t.dir.file("m.pt"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("missing.a2m"), std::string::npos) << r.output;
+  test::write_text(t.cfg, R"({"encoder": [16], "decoder": [10], "sparsity_tiles": 4})");
+  r = test::run_cli(t.train(t.dir.file("m.pt"), 5));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("sparsity_tiles"), std::string::npos) << r.output;
+  test::write_text(t.csv, "mutant,fit\nA6C,1\nC7D\n");
+  r = test::run_cli("deepseq score -a " + t.aln + " --independent --mutations " + t.csv + " -o " + t.dir.file("s.csv"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("muts.csv:3:"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace seqnn::ds

@@ -1,0 +1,195 @@
+// Recurrent models, losses, the training loop, checkpoints and --resume.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "seqnn/models/rnn.h"
+#include "seqnn/sequence/encoding.h"
+#include "seqnn/training/heads.h"
+#include "seqnn/training/train_job.h"
+#include "seqnn/training/trainer.h"
+#include "seqnn/util/error.h"
+#include "test_helpers.h"
+
+namespace seqnn {
+namespace {
+
+RnnConfig small_rnn(const std::string& cell, bool bi, int64_t embedding, bool conv) {
+  std::string j = R"({"type": "rnn", "alphabet": "dna", "cell": ")" + cell + R"(", "hidden": 8, "layers": 2,
+      "bidirectional": )" + (bi ? "true" : "false") + R"(, "embedding": )" + std::to_string(embedding) +
+                  (conv ? R"(, "conv": [{"filters": 6, "width": 3, "padding": "same", "pool": 2}])" : "") +
+                  R"(, "dense": [{"units": 5}], "outputs": 2, "pool": "mean"})";
+  return RnnConfig::from_json(j, "test");
+}
+
+// Padding must not change a sequence's output: alone vs in a batch with a longer sequence.
+TEST(TrainingRnn, PaddingDoesNotChangeOutputsAndSaveLoadRoundTrips) {
+  test::TempDir dir;
+  for (const auto& cell : {"lstm", "gru"}) {
+    for (bool bi : {false, true}) {
+      for (int64_t emb : {0, 4}) {
+        for (bool conv : {false, true}) {
+          RnnConfig cfg = small_rnn(cell, bi, emb, conv);
+          for (const auto& pool : {"last", "mean", "max"}) {
+            cfg.pool = pool;
+            Model m = make_rnn_model(cfg, 3);
+            auto seqs = random_sequences(1, 12, Alphabet::dna(), 5);
+            seqs.push_back(random_sequences(1, 30, Alphabet::dna(), 6)[0]);
+            EncodeOptions eo;
+            eo.dtype = at::kFloat;
+            PaddedBatch both = pad_one_hot(seqs, Alphabet::dna(), 0, eo);
+            torch::NoGradGuard g;
+            at::Tensor batch = m.forward(both.x).tensor();
+            at::Tensor alone = m.forward(one_hot_encode(seqs[0], Alphabet::dna(), eo).unsqueeze(0)).tensor();
+            EXPECT_TENSOR_NEAR(batch[0], alone[0], 1e-5) << cell << " bi=" << bi << " emb=" << emb << " conv=" << conv
+                                                          << " pool=" << pool;
+            m.save(dir.file("rnn.pt"));
+            Model back = Model::load(dir.file("rnn.pt"));
+            EXPECT_TENSOR_NEAR(back.forward(both.x).tensor(), batch, 0) << cell;
+            EXPECT_EQ(back.info().parameters, m.info().parameters);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(TrainingRnn, ConfigErrorsNameTheField) {
+  EXPECT_THROW(RnnConfig::from_json(R"({"type": "rnn", "cell": "rnn"})", "c.json"), Error);
+  EXPECT_THROW(RnnConfig::from_json(R"({"type": "rnn", "hiden": 3})", "c.json"), Error);
+  EXPECT_THROW(RnnConfig::from_json(R"({"type": "rnn", "pool": "first"})", "c.json"), Error);
+}
+
+TEST(TrainingHeads, LossesMatchHandComputedValues) {
+  HeadSpec bin;
+  bin.name = "b";
+  bin.kind = "binary";
+  bin.target = 0;
+  HeadSpec reg;
+  reg.name = "r";
+  reg.kind = "regression";
+  reg.target = 1;
+  HeadSpec mc;
+  mc.name = "m";
+  mc.kind = "multiclass";
+  mc.target = 2;
+  mc.classes = 3;
+  at::Tensor out = torch::tensor({{0.5, 2.0, 1.0, 0.0, -1.0}, {-1.0, 0.0, 0.2, 0.3, 0.1}}, torch::kDouble);
+  at::Tensor target = torch::tensor({{1.0, 1.0, 0.0}, {0.0, 3.0, 2.0}}, torch::kDouble);
+  at::Tensor mask = torch::tensor({{1.0, 1.0, 1.0}, {1.0, 0.0, 1.0}}, torch::kDouble);
+  auto l = head_losses({bin, reg, mc}, out, target, mask, "none");
+  auto sig = [](double x) { return 1 / (1 + std::exp(-x)); };
+  const double bce = (-std::log(sig(0.5)) - std::log(1 - sig(-1.0))) / 2;
+  EXPECT_NEAR(l[0].item<double>(), bce, 1e-12);
+  EXPECT_NEAR(l[1].item<double>(), 1.0, 1e-12);  // (2 - 1)^2, second row masked
+  auto nll = [](double a, double b, double c, int k) {
+    const double v[3] = {a, b, c};
+    return -(v[k] - std::log(std::exp(a) + std::exp(b) + std::exp(c)));
+  };
+  EXPECT_NEAR(l[2].item<double>(), (nll(1.0, 0.0, -1.0, 0) + nll(0.2, 0.3, 0.1, 2)) / 2, 1e-12);
+}
+
+// A motif task: positives carry GGATCC somewhere in 40 bp.
+Dataset motif_data(int n, uint64_t seed) {
+  Dataset d;
+  d.targets = {"motif"};
+  d.source = "synthetic";
+  std::mt19937_64 rng(seed);
+  auto seqs = random_sequences(n, 40, Alphabet::dna(), seed);
+  for (int i = 0; i < n; ++i) {
+    const bool pos = i % 2 == 0;
+    std::string s = seqs[static_cast<size_t>(i)];
+    if (pos) s.replace(rng() % 34, 6, "GGATCC");
+    d.examples.push_back({"s" + std::to_string(i), s, {pos ? 1.f : 0.f}, {1.f}, "", "synthetic:" + std::to_string(i)});
+  }
+  return d;
+}
+
+std::string train_config(const std::string& result, int64_t epochs, const std::string& extra = "") {
+  return R"({"arch": "cnn", "num_filters": [8], "filter_width": [7], "dense_units": [8], "epochs": )" +
+         std::to_string(epochs) + R"(, "batch_size": 16, "lr": 0.01, "result": ")" + result + "\"" + extra + "}";
+}
+
+TrainJob motif_job(const std::string& config) {
+  TrainJob job = prepare_train_job(config, "test", motif_data(400, 11));
+  SplitOptions so;
+  so.val_fraction = 0.25;
+  so.test_fraction = 0.1;
+  job.split = make_split(job.data, so);
+  job.options.progress = false;
+  return job;
+}
+
+TEST(TrainingLoop, LearnsAMotifAndWritesCheckpointsAndMetrics) {
+  test::TempDir dir;
+  TrainJob job = motif_job(train_config(dir.path(), 4, R"(, "lr_schedule": "plateau", "clip_grad_norm": 1.0)"));
+  TrainJobResult r = run_train_job(job);
+  EXPECT_EQ(r.train.epochs_run, 4);
+  for (int e = 1; e <= 4; ++e) EXPECT_TRUE(test::exists(dir.file("model_ckpt_ep_" + std::to_string(e) + ".pt")));
+  EXPECT_TRUE(test::exists(dir.file("model_best.pt")));
+  EXPECT_TRUE(test::exists(dir.file("config.json")));
+  EXPECT_TRUE(test::exists(dir.file("test_predictions.tsv")));
+  MetricsLog log = MetricsLog::read(dir.file("metrics.csv"));
+  EXPECT_EQ(log.columns(), (std::vector<std::string>{"loss", "motif.auroc", "motif.auprc", "motif.accuracy"}));
+  ASSERT_EQ(log.rows().size(), 9u);  // 4 x (train, val) + test
+  EXPECT_EQ(log.rows().back().tv, "test");
+  EXPECT_GT(log.rows().back().get("motif.auroc"), 0.9);
+  // The best checkpoint is a model file predict can load; it reproduces the test metrics.
+  Model best = Model::load(dir.file("model_best.pt"));
+  Evaluation again = evaluate_model(best, job.data, job.split.test, job.heads, 7, 0);
+  EXPECT_NEAR(again.metrics[1].second, log.rows().back().get("motif.auroc"), 1e-9);
+}
+
+TEST(TrainingLoop, ResumeGivesTheSameResultAsOneRun) {
+  test::TempDir once, twice;
+  const std::string extra = R"(, "optimizer": "adamw", "dropout": 0.2, "weight_decay": 0.01)";
+  TrainJob a = motif_job(train_config(once.path(), 3, extra));
+  run_train_job(a);
+  TrainJob b1 = motif_job(train_config(twice.path(), 2, extra));
+  run_train_job(b1);
+  TrainJob b2 = motif_job(train_config(twice.path(), 3, extra));
+  b2.options.resume = true;
+  TrainJobResult r = run_train_job(b2);
+  EXPECT_EQ(r.train.epochs_run, 1);
+  EXPECT_EQ(test::read_text(once.file("metrics.csv")), test::read_text(twice.file("metrics.csv")));
+  Model m1 = Model::load(once.file("model_ckpt_ep_3.pt")), m2 = Model::load(twice.file("model_ckpt_ep_3.pt"));
+  auto p1 = native_module(m1)->named_parameters(), p2 = native_module(m2)->named_parameters();
+  ASSERT_EQ(p1.size(), p2.size());
+  for (const auto& kv : p1) EXPECT_TRUE(torch::equal(kv.value(), p2[kv.key()])) << kv.key();
+}
+
+TEST(TrainingLoop, RecurrentRegressionOnVariableLengths) {
+  // Target = fraction of G in sequences of 5..25 letters: an LSTM with bucketing learns it.
+  test::TempDir dir;
+  Dataset d;
+  d.targets = {"gc"};
+  auto seqs = random_sequences(600, 25, Alphabet::dna(), 2);
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    std::string s = seqs[i].substr(0, 5 + i % 21);
+    const double g = std::count(s.begin(), s.end(), 'G') / static_cast<double>(s.size());
+    d.examples.push_back({"r" + std::to_string(i), s, {static_cast<float>(g)}, {1.f}, "", "x"});
+  }
+  TrainJob job = prepare_train_job(R"({"arch": "lstm", "hidden": 16, "bidirectional": true, "rnn_pool": "mean",
+      "epochs": 6, "batch_size": 16, "lr": 0.01, "bucket": true, "auc_threshold": 0.3, "result": ")" + dir.path() + "\"}",
+                                   "test", d);
+  EXPECT_EQ(job.heads[0].auc_threshold, 0.3);
+  job.split = make_split(d, SplitOptions{});
+  job.options.progress = false;
+  TrainJobResult r = run_train_job(job);
+  const MetricsRow& last = r.train.log.rows().back();
+  EXPECT_EQ(last.tv, "val");
+  EXPECT_GT(last.get("gc.pearson"), 0.8);
+  EXPECT_FALSE(std::isnan(last.get("gc.auroc")));
+}
+
+TEST(TrainingConfig, UnknownOrMistypedSettingsFail) {
+  EXPECT_THROW(effective_train_config(R"({"epoch": 3})", "cfg.json"), Error);
+  EXPECT_THROW(effective_train_config(R"({"epochs": "3"})", "cfg.json"), Error);
+  EXPECT_NE(effective_train_config(R"({"epochs": 3})", "cfg.json").find("\"epochs\": 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace seqnn
