@@ -1,6 +1,5 @@
 # RNA secondary structure module (issue 6): structures, boxes, S1 model, inference, evaluation.
 list(APPEND SEQNN_MODULE_SOURCES
-  util/png.cpp
   rna/structure.cpp
   rna/boxes.cpp
   rna/targets.cpp
@@ -12,5 +11,3 @@ list(APPEND SEQNN_MODULE_SOURCES
   rna/predict_structures.cpp
   rna/s1_train.cpp
 )
-find_package(ZLIB REQUIRED)
-target_link_libraries(seqnn PRIVATE ZLIB::ZLIB)
