@@ -29,6 +29,14 @@ std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path);
 std::shared_ptr<ModelBackend> load_rnn_backend(torch::serialize::InputArchive& archive, const std::string& config_json,
                                                const std::string& path);
 
+// Native models (CNN and recurrent) share the file format: the JSON config under "seqnn_config"
+// plus the module's parameters and buffers. Written under a temporary name and renamed, so a
+// failed save never leaves a model file. (src/models/native_backend.cpp)
+void save_native_archive(const torch::nn::Module& net, const std::string& config_json, const std::string& path);
+// Monte-Carlo dropout for native modules: eval mode, then only the Dropout modules train.
+// Returns how many were switched on.
+int64_t enable_native_dropout(torch::nn::Module& net);
+
 // Device and dtype of the first parameter (or buffer) of a module; CPU/float when it has none.
 template <typename Params>
 std::pair<at::Device, at::ScalarType> first_parameter_placement(const Params& params) {

@@ -41,32 +41,8 @@ class NativeBackend final : public ModelBackend {
     return info;
   }
 
-  void save(const std::string& path) const override {
-    torch::serialize::OutputArchive archive;
-    archive.write(kConfigKey, c10::IValue(net_->config().to_json()));
-    net_->save(archive);
-    // Written under a temporary name and renamed, so a failed save never leaves a model file.
-    const std::string partial = path + ".partial";
-    try {
-      archive.save_to(partial);
-    } catch (const c10::Error& e) {
-      std::remove(partial.c_str());
-      fail(path, "cannot write model: " + first_line(e.what_without_backtrace()));
-    }
-    if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
-  }
-
-  int64_t enable_mc_dropout() override {
-    net_->eval();
-    int64_t n = 0;
-    for (const auto& m : net_->modules(/*include_self=*/false)) {
-      if (dynamic_cast<torch::nn::DropoutImpl*>(m.get())) {
-        m->train(true);
-        ++n;
-      }
-    }
-    return n;
-  }
+  void save(const std::string& path) const override { save_native_archive(*net_, net_->config().to_json(), path); }
+  int64_t enable_mc_dropout() override { return enable_native_dropout(*net_); }
 
   CnnNet net() const { return net_; }
 
@@ -76,6 +52,32 @@ class NativeBackend final : public ModelBackend {
 };
 
 }  // namespace
+
+void save_native_archive(const torch::nn::Module& net, const std::string& config_json, const std::string& path) {
+  torch::serialize::OutputArchive archive;
+  archive.write(kConfigKey, c10::IValue(config_json));
+  net.save(archive);
+  const std::string partial = path + ".partial";
+  try {
+    archive.save_to(partial);
+  } catch (const c10::Error& e) {
+    std::remove(partial.c_str());
+    fail(path, "cannot write model: " + first_line(e.what_without_backtrace()));
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
+}
+
+int64_t enable_native_dropout(torch::nn::Module& net) {
+  net.eval();
+  int64_t n = 0;
+  for (const auto& m : net.modules(/*include_self=*/false)) {
+    if (dynamic_cast<torch::nn::DropoutImpl*>(m.get())) {
+      m->train(true);
+      ++n;
+    }
+  }
+  return n;
+}
 
 Model make_native_model(const CnnConfig& config, uint64_t seed) {
   torch::manual_seed(seed);

@@ -39,33 +39,10 @@ class RnnBackend final : public ModelBackend {
     return info;
   }
 
-  void save(const std::string& path) const override {
-    torch::serialize::OutputArchive archive;
-    archive.write("seqnn_config", c10::IValue(net_->config().to_json()));
-    net_->save(archive);
-    const std::string partial = path + ".partial";  // renamed into place only when complete
-    try {
-      archive.save_to(partial);
-    } catch (const c10::Error& e) {
-      std::remove(partial.c_str());
-      fail(path, "cannot write model: " + first_line(e.what_without_backtrace()));
-    }
-    if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
-  }
-
-  int64_t enable_mc_dropout() override {
-    // LibTorch's LSTM/GRU apply their between-layer dropout only in training mode, so it is not
-    // sampled here; the Dropout modules (conv and dense blocks) are.
-    net_->eval();
-    int64_t n = 0;
-    for (const auto& m : net_->modules(/*include_self=*/false)) {
-      if (dynamic_cast<torch::nn::DropoutImpl*>(m.get())) {
-        m->train(true);
-        ++n;
-      }
-    }
-    return n;
-  }
+  void save(const std::string& path) const override { save_native_archive(*net_, net_->config().to_json(), path); }
+  // LibTorch's LSTM/GRU apply their between-layer dropout only in training mode, so it is not
+  // sampled here; the Dropout modules (conv and dense blocks) are.
+  int64_t enable_mc_dropout() override { return enable_native_dropout(*net_); }
 
   RnnNet net() const { return net_; }
 
