@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "seqnn/util/error.h"
+#include "util/json_fields.h"
 
 namespace seqnn::ds {
 namespace {
@@ -24,15 +25,6 @@ double erfinv(double y) {
   return x;
 }
 
-template <typename T>
-void read(const json& j, const char* key, T& out, const std::string& where) {
-  if (!j.contains(key)) return;
-  try {
-    out = j.at(key).get<T>();
-  } catch (const json::exception&) {
-    fail(where, std::string("field \"") + key + "\" has the wrong type");
-  }
-}
 
 }  // namespace
 
@@ -73,24 +65,24 @@ VaeConfig VaeConfig::from_json(const std::string& text, const std::string& where
     if (!known.count(item.key())) fail(where, "unknown field \"" + item.key() + "\"");
   }
   VaeConfig c;
-  read(j, "encoder", c.encoder, where);
-  read(j, "latent", c.latent, where);
-  read(j, "decoder", c.decoder, where);
-  read(j, "sparsity", c.sparsity, where);
-  read(j, "sparsity_tiles", c.sparsity_tiles, where);
-  read(j, "logit_p", c.logit_p, where);
-  read(j, "sparsity_sigma", c.sparsity_sigma, where);
-  read(j, "dictionary", c.dictionary, where);
-  read(j, "temperature", c.temperature, where);
-  read(j, "log_sigma_init", c.log_sigma_init, where);
-  read(j, "prior_sigma", c.prior_sigma, where);
-  read(j, "batch_size", c.batch_size, where);
-  read(j, "learning_rate", c.learning_rate, where);
-  read(j, "beta1", c.beta1, where);
-  read(j, "beta2", c.beta2, where);
-  read(j, "adam_epsilon", c.adam_epsilon, where);
-  read(j, "adam", c.adam, where);
-  read(j, "theta", c.theta, where);
+  read_json_field(j, "encoder", c.encoder, where);
+  read_json_field(j, "latent", c.latent, where);
+  read_json_field(j, "decoder", c.decoder, where);
+  read_json_field(j, "sparsity", c.sparsity, where);
+  read_json_field(j, "sparsity_tiles", c.sparsity_tiles, where);
+  read_json_field(j, "logit_p", c.logit_p, where);
+  read_json_field(j, "sparsity_sigma", c.sparsity_sigma, where);
+  read_json_field(j, "dictionary", c.dictionary, where);
+  read_json_field(j, "temperature", c.temperature, where);
+  read_json_field(j, "log_sigma_init", c.log_sigma_init, where);
+  read_json_field(j, "prior_sigma", c.prior_sigma, where);
+  read_json_field(j, "batch_size", c.batch_size, where);
+  read_json_field(j, "learning_rate", c.learning_rate, where);
+  read_json_field(j, "beta1", c.beta1, where);
+  read_json_field(j, "beta2", c.beta2, where);
+  read_json_field(j, "adam_epsilon", c.adam_epsilon, where);
+  read_json_field(j, "adam", c.adam, where);
+  read_json_field(j, "theta", c.theta, where);
   c.validate(where);
   return c;
 }

@@ -6,6 +6,7 @@
 
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/util/error.h"
+#include "util/json_fields.h"
 
 namespace seqnn {
 namespace {
@@ -14,17 +15,6 @@ using nlohmann::json;
 
 const char* const kActivations[] = {"none", "relu", "gelu", "elu", "sigmoid", "tanh", "softplus", "exp", "softmax"};
 
-// Reads key into value when present, with a type error that names the field.
-template <typename T>
-void read(const json& j, const char* key, T& value, const std::string& where) {
-  auto it = j.find(key);
-  if (it == j.end()) return;
-  try {
-    value = it->get<T>();
-  } catch (const json::exception&) {
-    fail(where, std::string("field '") + key + "' has the wrong type (" + it->dump() + ")");
-  }
-}
 
 void reject_unknown_keys(const json& j, std::initializer_list<const char*> known, const std::string& where) {
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -51,16 +41,16 @@ ConvLayerConfig parse_conv(const json& j, const std::string& where) {
   reject_unknown_keys(j, {"filters", "width", "dilation", "stride", "padding", "batch_norm", "activation", "pool",
                           "pool_type", "dropout"}, where);
   ConvLayerConfig c;
-  read(j, "filters", c.filters, where);
-  read(j, "width", c.width, where);
-  read(j, "dilation", c.dilation, where);
-  read(j, "stride", c.stride, where);
-  read(j, "padding", c.padding, where);
-  read(j, "batch_norm", c.batch_norm, where);
-  read(j, "activation", c.activation, where);
-  read(j, "pool", c.pool, where);
-  read(j, "pool_type", c.pool_type, where);
-  read(j, "dropout", c.dropout, where);
+  read_json_field(j, "filters", c.filters, where);
+  read_json_field(j, "width", c.width, where);
+  read_json_field(j, "dilation", c.dilation, where);
+  read_json_field(j, "stride", c.stride, where);
+  read_json_field(j, "padding", c.padding, where);
+  read_json_field(j, "batch_norm", c.batch_norm, where);
+  read_json_field(j, "activation", c.activation, where);
+  read_json_field(j, "pool", c.pool, where);
+  read_json_field(j, "pool_type", c.pool_type, where);
+  read_json_field(j, "dropout", c.dropout, where);
   require_positive(c.filters, "filters", where);
   require_positive(c.width, "width", where);
   require_positive(c.dilation, "dilation", where);
@@ -78,10 +68,10 @@ DenseLayerConfig parse_dense(const json& j, const std::string& where) {
   if (!j.is_object()) fail(where, "must be an object");
   reject_unknown_keys(j, {"units", "batch_norm", "activation", "dropout"}, where);
   DenseLayerConfig d;
-  read(j, "units", d.units, where);
-  read(j, "batch_norm", d.batch_norm, where);
-  read(j, "activation", d.activation, where);
-  read(j, "dropout", d.dropout, where);
+  read_json_field(j, "units", d.units, where);
+  read_json_field(j, "batch_norm", d.batch_norm, where);
+  read_json_field(j, "activation", d.activation, where);
+  read_json_field(j, "dropout", d.dropout, where);
   require_positive(d.units, "units", where);
   require_activation(d.activation, where);
   require_dropout(d.dropout, where);
@@ -123,15 +113,15 @@ CnnConfig CnnConfig::from_json(const std::string& text, const std::string& sourc
   reject_unknown_keys(j, {"type", "alphabet", "input_length", "conv", "global_pool", "dense", "outputs",
                           "output_activation", "output_names", "comment"}, source);
   std::string type = "cnn";
-  read(j, "type", type, source);
+  read_json_field(j, "type", type, source);
   if (type != "cnn") fail(source, "unsupported model type '" + type + "' (this build knows \"cnn\")");
   CnnConfig c;
-  read(j, "alphabet", c.alphabet, source);
-  read(j, "input_length", c.input_length, source);
-  read(j, "global_pool", c.global_pool, source);
-  read(j, "outputs", c.outputs, source);
-  read(j, "output_activation", c.output_activation, source);
-  read(j, "output_names", c.output_names, source);
+  read_json_field(j, "alphabet", c.alphabet, source);
+  read_json_field(j, "input_length", c.input_length, source);
+  read_json_field(j, "global_pool", c.global_pool, source);
+  read_json_field(j, "outputs", c.outputs, source);
+  read_json_field(j, "output_activation", c.output_activation, source);
+  read_json_field(j, "output_names", c.output_names, source);
   Alphabet::from_name(c.alphabet);  // validates
   if (j.contains("conv")) {
     if (!j["conv"].is_array()) fail(source, "'conv' must be a list of layers");

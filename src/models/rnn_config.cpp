@@ -5,22 +5,13 @@
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/util/error.h"
+#include "util/json_fields.h"
 
 namespace seqnn {
 namespace {
 
 using nlohmann::json;
 
-template <typename T>
-void read(const json& j, const char* key, T& value, const std::string& where) {
-  auto it = j.find(key);
-  if (it == j.end()) return;
-  try {
-    value = it->get<T>();
-  } catch (const json::exception&) {
-    fail(where, std::string("field '") + key + "' has the wrong type (" + it->dump() + ")");
-  }
-}
 
 // Conv and dense layers through CnnConfig::from_json (global pooling keeps any input length).
 CnnConfig parse_layers(const json& j, const std::string& alphabet, const std::string& source) {
@@ -41,7 +32,7 @@ std::string native_config_type(const std::string& text, const std::string& sourc
   }
   if (!j.is_object()) fail(source, "the config must be a JSON object");
   std::string type = "cnn";
-  read(j, "type", type, source);
+  read_json_field(j, "type", type, source);
   return type;
 }
 
@@ -57,18 +48,18 @@ RnnConfig RnnConfig::from_json(const std::string& text, const std::string& sourc
     if (!ok) fail(source, "unknown field '" + it.key() + "'");
   }
   RnnConfig c;
-  read(j, "alphabet", c.alphabet, source);
-  read(j, "input_length", c.input_length, source);
-  read(j, "embedding", c.embedding, source);
-  read(j, "cell", c.cell, source);
-  read(j, "hidden", c.hidden, source);
-  read(j, "layers", c.layers, source);
-  read(j, "bidirectional", c.bidirectional, source);
-  read(j, "rnn_dropout", c.rnn_dropout, source);
-  read(j, "pool", c.pool, source);
-  read(j, "outputs", c.outputs, source);
-  read(j, "output_activation", c.output_activation, source);
-  read(j, "output_names", c.output_names, source);
+  read_json_field(j, "alphabet", c.alphabet, source);
+  read_json_field(j, "input_length", c.input_length, source);
+  read_json_field(j, "embedding", c.embedding, source);
+  read_json_field(j, "cell", c.cell, source);
+  read_json_field(j, "hidden", c.hidden, source);
+  read_json_field(j, "layers", c.layers, source);
+  read_json_field(j, "bidirectional", c.bidirectional, source);
+  read_json_field(j, "rnn_dropout", c.rnn_dropout, source);
+  read_json_field(j, "pool", c.pool, source);
+  read_json_field(j, "outputs", c.outputs, source);
+  read_json_field(j, "output_activation", c.output_activation, source);
+  read_json_field(j, "output_names", c.output_names, source);
   Alphabet::from_name(c.alphabet);
   CnnConfig layers = parse_layers(j, c.alphabet, source);
   c.conv = layers.conv;
