@@ -37,6 +37,14 @@ void save_native_archive(const torch::nn::Module& net, const std::string& config
 // Returns how many were switched on.
 int64_t enable_native_dropout(torch::nn::Module& net);
 
+// What distinguishes the native network kinds inside NativeBackendOf (native_backend_of.h).
+struct CnnConfig;
+struct RnnConfig;
+const char* kind_name(const CnnConfig&);
+const char* kind_name(const RnnConfig&);
+std::optional<int64_t> fixed_input_length(const CnnConfig& cfg);
+std::optional<int64_t> fixed_input_length(const RnnConfig& cfg);
+
 // Device and dtype of the first parameter (or buffer) of a module; CPU/float when it has none.
 template <typename Params>
 std::pair<at::Device, at::ScalarType> first_parameter_placement(const Params& params) {

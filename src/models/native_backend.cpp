@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "models/model_backend.h"
+#include "models/native_backend_of.h"
 #include "seqnn/models/cnn.h"
 #include "seqnn/models/native.h"
 #include "seqnn/models/rnn.h"
@@ -15,43 +15,16 @@ namespace {
 
 const char kConfigKey[] = "seqnn_config";
 
-class NativeBackend final : public ModelBackend {
- public:
-  NativeBackend(CnnNet net, std::string source) : net_(std::move(net)), source_(std::move(source)) {}
-
-  ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args) override {
-    if (!args.empty()) throw Error("native CNN models take no extra inputs (" + std::to_string(args.size()) + " given)");
-    return ModelOutput::single(net_->forward(x));
-  }
-  void train(bool on) override { net_->train(on); }
-  bool is_training() const override { return net_->is_training(); }
-  void to(at::Device device, at::ScalarType dtype) override { net_->to(device, dtype); }
-  at::Device device() const override { return first_parameter_placement(net_->parameters()).first; }
-  at::ScalarType dtype() const override { return first_parameter_placement(net_->parameters()).second; }
-
-  ModelInfo info() const override {
-    ModelInfo info;
-    info.kind = "native";
-    info.source = source_;
-    const auto& cfg = net_->config();
-    if (cfg.global_pool == "flatten") info.input_length = cfg.input_length;
-    info.alphabet = cfg.alphabet;
-    info.output_names = cfg.output_names;
-    for (const auto& p : net_->parameters()) info.parameters += p.numel();
-    return info;
-  }
-
-  void save(const std::string& path) const override { save_native_archive(*net_, net_->config().to_json(), path); }
-  int64_t enable_mc_dropout() override { return enable_native_dropout(*net_); }
-
-  CnnNet net() const { return net_; }
-
- private:
-  CnnNet net_;
-  std::string source_;
-};
+using NativeBackend = NativeBackendOf<CnnNet>;
 
 }  // namespace
+
+const char* kind_name(const CnnConfig&) { return "CNN"; }
+// A CNN has a fixed input length only when it flattens before its dense layers.
+std::optional<int64_t> fixed_input_length(const CnnConfig& cfg) {
+  if (cfg.global_pool == "flatten") return cfg.input_length;
+  return std::nullopt;
+}
 
 void save_native_archive(const torch::nn::Module& net, const std::string& config_json, const std::string& path) {
   torch::serialize::OutputArchive archive;

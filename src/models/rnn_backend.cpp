@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "models/model_backend.h"
+#include "models/native_backend_of.h"
 #include "seqnn/models/native.h"
 #include "seqnn/models/rnn.h"
 #include "seqnn/util/error.h"
@@ -13,45 +13,15 @@
 namespace seqnn {
 namespace {
 
-class RnnBackend final : public ModelBackend {
- public:
-  RnnBackend(RnnNet net, std::string source) : net_(std::move(net)), source_(std::move(source)) {}
-
-  ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args) override {
-    if (!args.empty()) throw Error("native recurrent models take no extra inputs (" + std::to_string(args.size()) + " given)");
-    return ModelOutput::single(net_->forward(x));
-  }
-  void train(bool on) override { net_->train(on); }
-  bool is_training() const override { return net_->is_training(); }
-  void to(at::Device device, at::ScalarType dtype) override { net_->to(device, dtype); }
-  at::Device device() const override { return first_parameter_placement(net_->parameters()).first; }
-  at::ScalarType dtype() const override { return first_parameter_placement(net_->parameters()).second; }
-
-  ModelInfo info() const override {
-    ModelInfo info;
-    info.kind = "native";
-    info.source = source_;
-    const auto& cfg = net_->config();
-    info.alphabet = cfg.alphabet;
-    info.output_names = cfg.output_names;
-    if (cfg.input_length > 0) info.input_length = cfg.input_length;
-    for (const auto& p : net_->parameters()) info.parameters += p.numel();
-    return info;
-  }
-
-  void save(const std::string& path) const override { save_native_archive(*net_, net_->config().to_json(), path); }
-  // LibTorch's LSTM/GRU apply their between-layer dropout only in training mode, so it is not
-  // sampled here; the Dropout modules (conv and dense blocks) are.
-  int64_t enable_mc_dropout() override { return enable_native_dropout(*net_); }
-
-  RnnNet net() const { return net_; }
-
- private:
-  RnnNet net_;
-  std::string source_;
-};
+using RnnBackend = NativeBackendOf<RnnNet>;
 
 }  // namespace
+
+const char* kind_name(const RnnConfig&) { return "recurrent"; }
+std::optional<int64_t> fixed_input_length(const RnnConfig& cfg) {
+  if (cfg.input_length > 0) return cfg.input_length;
+  return std::nullopt;
+}
 
 std::shared_ptr<ModelBackend> load_rnn_backend(torch::serialize::InputArchive& archive, const std::string& config_json,
                                                const std::string& path) {
