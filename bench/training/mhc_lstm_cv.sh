@@ -22,4 +22,6 @@ for k in 0 1 2 3 4; do
     --folds 5 --fold "$k" --val-fraction 0.1 --split-seed 1 --seed 1 \
     --threads "$THREADS" --quiet --result "$OUT/$tag/fold$k"
 done
-/usr/bin/python3 bench/training/mhc_baseline.py "$DATA/combined_test_BLIND_dataset_from_kim2013.csv" "$ALLELE" "$OUT/$tag"
+if [ "${BASELINE:-1}" = 1 ]; then
+  /usr/bin/python3 "$(dirname "$0")"/mhc_baseline.py "$DATA/combined_test_BLIND_dataset_from_kim2013.csv" "$ALLELE" "$OUT/$tag"
+fi

@@ -99,6 +99,8 @@ void register_train_lm(CLI::App& app) {
   cmd->add_option("--clip-grad-norm", a->train.clip_grad_norm, "gradient-norm clipping (0 = off)")->capture_default_str();
   cmd->add_option("--val-fraction", a->val_fraction, "held-out fraction for perplexity")->capture_default_str();
   cmd->add_option("--split-seed", a->split_seed, "seed of the held-out split")->capture_default_str();
+  cmd->add_flag("--resume", a->train.resume,
+                "continue an interrupted run in --result (same flags; gives the uninterrupted run's result)");
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_train_lm(*a); });
 }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <limits>
 
 #include "cli/common_options.h"
 #include "seqnn/inference/mc_dropout.h"
@@ -35,18 +36,34 @@ std::optional<at::ScalarType> parse_dtype(const std::string& name) {
   throw Error("--dtype " + name + ": unknown dtype (float32, float16, bfloat16 or float64)");
 }
 
-// Every sequence in a batch must have the model's length (or, for models without a fixed
-// length, the length of the first sequence seen), so a bad record is named before the model runs.
-void check_lengths(const SequenceChunk& chunk, int64_t& expected, bool model_fixed) {
+// Input length of one chunk. Models that skip trailing padding (recurrent) take any lengths: the
+// chunk is zero-padded to its longest sequence (at most the model's length, if it names one).
+// Other models need every sequence at the model's length (or, without a fixed length, at the
+// first sequence's), so a bad record is named before the model runs.
+int64_t chunk_length(const SequenceChunk& chunk, const ModelInfo& info, int64_t& expected) {
+  int64_t longest = 0;
   for (size_t i = 0; i < chunk.sequences.size(); ++i) {
     const int64_t len = static_cast<int64_t>(chunk.sequences[i].size());
+    longest = std::max(longest, len);
+    if (info.skips_trailing_padding) {
+      if (info.input_length && len > *info.input_length)
+        fail(chunk.where[i], "sequence length " + std::to_string(len) + " exceeds the model's input length " +
+                                 std::to_string(*info.input_length));
+      continue;
+    }
     if (expected <= 0) expected = len;
     if (len != expected) {
       fail(chunk.where[i], "sequence length " + std::to_string(len) + " does not match " +
-                               (model_fixed ? "the model's input length " : "the first sequence's length ") +
-                               std::to_string(expected));
+                               (info.input_length ? "the model's input length " : "the first sequence's length ") +
+                               std::to_string(expected) + " (only recurrent models take mixed lengths)");
     }
   }
+  return info.skips_trailing_padding ? longest : expected;
+}
+
+// "200" or "8-15" for the summary line.
+std::string length_range(int64_t shortest, int64_t longest) {
+  return shortest == longest ? std::to_string(longest) : std::to_string(shortest) + "-" + std::to_string(longest);
 }
 
 // OUT.tsv -> OUT.sd.tsv (the MC standard deviations go beside the means).
@@ -86,14 +103,24 @@ void run_predict(const PredictArgs& a) {
   ProgressBar bar("predict", source->total(), "seq", !a.common.quiet);
   SequenceChunk chunk;
   int64_t done = 0, padded_windows = 0, padded_bases = 0;
+  int64_t shortest = std::numeric_limits<int64_t>::max(), longest = 0;
   const int64_t chunk_size = (a.chunk + a.batch_size - 1) / a.batch_size * a.batch_size;  // whole batches
   while (source->next(chunk_size, chunk)) {
-    check_lengths(chunk, expected, info.input_length.has_value());
-    EncodeOptions eopts;
-    at::Tensor x = torch::zeros({static_cast<int64_t>(chunk.sequences.size()), alphabet.size(), expected}, torch::kInt8);
+    const int64_t length = chunk_length(chunk, info, expected);
+    at::Tensor x = torch::zeros({static_cast<int64_t>(chunk.sequences.size()), alphabet.size(), length}, torch::kInt8);
     for (size_t i = 0; i < chunk.sequences.size(); ++i) {
-      one_hot_encode_into(chunk.sequences[i], alphabet, x[static_cast<int64_t>(i)].data_ptr<int8_t>(),
-                          UnknownRule::kZero, chunk.where[i]);
+      shortest = std::min<int64_t>(shortest, static_cast<int64_t>(chunk.sequences[i].size()));
+      longest = std::max<int64_t>(longest, static_cast<int64_t>(chunk.sequences[i].size()));
+      const int64_t len = static_cast<int64_t>(chunk.sequences[i].size());
+      if (len == length) {
+        one_hot_encode_into(chunk.sequences[i], alphabet, x[static_cast<int64_t>(i)].data_ptr<int8_t>(),
+                            UnknownRule::kZero, chunk.where[i]);
+        continue;
+      }
+      // A shorter sequence fills the first columns of its (A, length) row; the rest stays zero.
+      at::Tensor row = torch::zeros({alphabet.size(), len}, torch::kInt8);
+      one_hot_encode_into(chunk.sequences[i], alphabet, row.data_ptr<int8_t>(), UnknownRule::kZero, chunk.where[i]);
+      x[static_cast<int64_t>(i)].narrow(1, 0, len).copy_(row);
     }
     popts.progress = [&](int64_t d, int64_t) { bar.update(done + d); };
     if (mc.enabled()) {
@@ -119,8 +146,8 @@ void run_predict(const PredictArgs& a) {
   if (sd_writer) {
     for (const auto& f : sd_writer->files()) files += ", " + f;
   }
-  std::fprintf(stderr, "seqnn predict: %lld sequences of %lld bases on %s in %.1f s (%.0f seq/s)", static_cast<long long>(done),
-               static_cast<long long>(expected), device.c_str(), secs, done / std::max(secs, 1e-9));
+  std::fprintf(stderr, "seqnn predict: %lld sequences of length %s on %s in %.1f s (%.0f seq/s)", static_cast<long long>(done),
+               length_range(shortest, longest).c_str(), device.c_str(), secs, done / std::max(secs, 1e-9));
   if (!a.bed.empty()) {
     std::fprintf(stderr, "; %lld windows ran off their chromosome (%lld bases padded with N)",
                  static_cast<long long>(padded_windows), static_cast<long long>(padded_bases));

@@ -44,6 +44,8 @@ const char* kind_name(const CnnConfig&);
 const char* kind_name(const RnnConfig&);
 std::optional<int64_t> fixed_input_length(const CnnConfig& cfg);
 std::optional<int64_t> fixed_input_length(const RnnConfig& cfg);
+bool skips_trailing_padding(const CnnConfig& cfg);
+bool skips_trailing_padding(const RnnConfig& cfg);
 
 // Device and dtype of the first parameter (or buffer) of a module; CPU/float when it has none.
 template <typename Params>

@@ -26,6 +26,9 @@ std::optional<int64_t> fixed_input_length(const CnnConfig& cfg) {
   return std::nullopt;
 }
 
+// Zero columns change a CNN's output (global average pooling, 'same' borders), so never.
+bool skips_trailing_padding(const CnnConfig&) { return false; }
+
 void save_native_archive(const torch::nn::Module& net, const std::string& config_json, const std::string& path) {
   torch::serialize::OutputArchive archive;
   archive.write(kConfigKey, c10::IValue(config_json));

@@ -36,6 +36,7 @@ class NativeBackendOf final : public ModelBackend {
     info.source = source_;
     const auto& cfg = net_->config();
     info.input_length = fixed_input_length(cfg);
+    info.skips_trailing_padding = skips_trailing_padding(cfg);
     info.alphabet = cfg.alphabet;
     info.output_names = cfg.output_names;
     for (const auto& p : net_->parameters()) info.parameters += p.numel();

@@ -23,6 +23,9 @@ std::optional<int64_t> fixed_input_length(const RnnConfig& cfg) {
   return std::nullopt;
 }
 
+// Lengths come from the trailing all-zero columns and the recurrent layers run on packed sequences.
+bool skips_trailing_padding(const RnnConfig&) { return true; }
+
 std::shared_ptr<ModelBackend> load_rnn_backend(torch::serialize::InputArchive& archive, const std::string& config_json,
                                                const std::string& path) {
   RnnNet net(RnnConfig::from_json(config_json, path + " (embedded config)"));

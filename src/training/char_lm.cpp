@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "seqnn/training/train_state.h"
 #include "seqnn/training/trainer.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
@@ -50,6 +51,32 @@ std::pair<torch::Tensor, int64_t> batch_nll(CharLm& lm, const torch::Tensor& inp
   torch::Tensor nll = torch::nll_loss(torch::log_softmax(logits, 2).flatten(0, 1), target.flatten(), {},
                                       at::Reduction::Sum, /*ignore_index=*/-1);
   return {nll, target.ge(0).sum().item<int64_t>()};
+}
+
+std::string lm_checkpoint(const std::string& dir, int64_t epoch) {
+  return dir + "/lm_ckpt_ep_" + std::to_string(epoch) + ".pt";
+}
+
+void copy_weights(const CharLm& from, CharLm& to) {
+  torch::NoGradGuard g;
+  auto src = from->named_parameters();
+  for (auto& p : to->named_parameters()) p.value().copy_(src[p.key()]);
+}
+
+// Restores weights, optimiser and log of the last finished epoch; returns that epoch.
+int64_t resume_lm(CharLm& lm, torch::optim::Optimizer& opt, const std::string& dir, LmTrainResult& r) {
+  const TrainState state = load_train_state(dir + "/lm_train_state.pt", opt);
+  const std::string ckpt = lm_checkpoint(dir, state.epoch);
+  CharLm saved = load_char_lm(ckpt);
+  if (saved->config().to_json() != lm->config().to_json())
+    fail(ckpt, "model settings differ from the run being resumed (resume with the same flags)");
+  copy_weights(saved, lm);
+  r.log = MetricsLog::read(dir + "/metrics.csv");
+  r.log.truncate_after(state.epoch);
+  r.best_epoch = state.best_epoch;
+  for (const MetricsRow& row : r.log.rows())
+    if (row.epoch == state.best_epoch && row.tv != "train") r.best_val_perplexity = row.get("lm.perplexity");
+  return state.epoch;
 }
 
 }  // namespace
@@ -187,7 +214,8 @@ LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split,
   torch::optim::Adam opt(lm->parameters(), torch::optim::AdamOptions(o.lr));
   const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
   LmTrainResult r;
-  for (int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+  const int64_t done = o.resume ? resume_lm(lm, opt, o.result_dir, r) : 0;
+  for (int64_t epoch = done + 1; epoch <= o.epochs; ++epoch) {
     torch::manual_seed(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
     lm->train();
     ProgressBar bar("lm epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
@@ -216,17 +244,19 @@ LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split,
     const double ppl = lm_perplexity(lm, data, val, o.batch_size);
     r.log.add(epoch, split.val.empty() ? "train_eval" : "val", {{"loss", std::log(ppl)}, {"lm.perplexity", ppl}});
     r.log.write(o.result_dir + "/metrics.csv");
-    save_char_lm(lm, o.result_dir + "/lm_ckpt_ep_" + std::to_string(epoch) + ".pt");
+    save_char_lm(lm, lm_checkpoint(o.result_dir, epoch));
     if (r.best_epoch < 0 || ppl < r.best_val_perplexity) {
       r.best_epoch = epoch;
       r.best_val_perplexity = ppl;
       save_char_lm(lm, o.result_dir + "/lm_best.pt");
     }
+    TrainState state;
+    state.epoch = epoch;
+    state.best_epoch = r.best_epoch;
+    save_train_state(o.result_dir + "/lm_train_state.pt", state, opt);
   }
-  CharLm best = load_char_lm(o.result_dir + "/lm_best.pt");
-  torch::NoGradGuard g;
-  auto src = best->named_parameters();
-  for (auto& p : lm->named_parameters()) p.value().copy_(src[p.key()]);
+  if (r.best_epoch < 0) fail(o.result_dir, "no epoch was trained (--epochs must be positive)");
+  copy_weights(load_char_lm(o.result_dir + "/lm_best.pt"), lm);
   lm->eval();
   return r;
 }

@@ -133,7 +133,7 @@ TEST(RealData, PredictOnChr20WindowsSmoke) {
   auto r = run_cli("predict -m " + dir.file("m.seqnn") + " --bed " + dir.file("w.bed") + " --genome " + genome +
                    " -o " + dir.file("p.tsv") + " --chunk 64 -q");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("300 sequences of 1000 bases"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("300 sequences of length 1000"), std::string::npos) << r.output;
   std::string text = seqnn::test::read_text(dir.file("p.tsv"));
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 301);
   EXPECT_EQ(text.substr(0, text.find('\n')), "name\tchrom\tstart\tend\tpadded\ttask_a\ttask_b\ttask_c\ttask_d");

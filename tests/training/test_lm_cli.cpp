@@ -77,6 +77,45 @@ TEST(TrainingCharLm, LearnsAPeriodicSequenceAndSamplesDeterministically) {
   for (const auto& s : a) EXPECT_NE(s.find("ACGTACGT"), std::string::npos) << s;
 }
 
+// Two epochs, stop, resume to four == four epochs in one go: same log, same weights.
+TEST(TrainingCharLm, ResumeGivesTheUninterruptedRun) {
+  test::TempDir whole, parts;
+  CharLmConfig cfg;
+  cfg.alphabet = "dna";
+  cfg.embedding = 8;
+  cfg.hidden = 16;
+  cfg.dropout = 0.2;  // dropout masks must also continue from the same random stream
+  Dataset d = periodic_data();
+  SplitOptions so;
+  so.val_fraction = 0.2;
+  Split split = make_split(d, so);
+  LmTrainOptions o;
+  o.epochs = 4;
+  o.batch_size = 8;
+  o.lr = 0.02;
+  o.progress = false;
+  o.seed = 3;
+  o.result_dir = whole.path();
+  CharLm a = make_char_lm(cfg, 3);
+  LmTrainResult ra = train_char_lm(a, d, split, o);
+  o.result_dir = parts.path();
+  o.epochs = 2;
+  CharLm b = make_char_lm(cfg, 3);
+  train_char_lm(b, d, split, o);
+  o.epochs = 4;
+  o.resume = true;
+  CharLm c = make_char_lm(cfg, 99);  // fresh weights: resume must replace them
+  LmTrainResult rc = train_char_lm(c, d, split, o);
+  EXPECT_EQ(ra.log.to_csv(), rc.log.to_csv());
+  EXPECT_EQ(ra.best_epoch, rc.best_epoch);
+  EXPECT_DOUBLE_EQ(ra.best_val_perplexity, rc.best_val_perplexity);
+  auto pa = a->named_parameters(), pc = c->named_parameters();
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pc[p.key()])) << p.key();
+  cfg.hidden = 20;
+  CharLm other = make_char_lm(cfg, 3);
+  EXPECT_THROW(train_char_lm(other, d, split, o), Error);
+}
+
 TEST(TrainingPlot, SvgAndPng) {
   MetricsLog log;
   for (int e = 1; e <= 3; ++e) {

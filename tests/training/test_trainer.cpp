@@ -12,6 +12,7 @@
 #include "seqnn/training/train_job.h"
 #include "seqnn/training/trainer.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/npy.h"
 #include "test_helpers.h"
 
 namespace seqnn {
@@ -55,6 +56,45 @@ TEST(TrainingRnn, PaddingDoesNotChangeOutputsAndSaveLoadRoundTrips) {
       }
     }
   }
+}
+
+// `seqnn predict` on a FASTA of mixed lengths: each chunk is zero-padded to its longest sequence,
+// and every row must equal the model run on that sequence alone (no padding at all).
+TEST(TrainingRnn, PredictTakesMixedLengthsForRecurrentModelsOnly) {
+  test::TempDir dir;
+  Model m = make_rnn_model(small_rnn("lstm", true, 0, true), 4);
+  m.save(dir.file("rnn.pt"));
+  std::string fa;
+  std::vector<std::string> seqs;
+  for (int i = 0; i < 7; ++i) {
+    seqs.push_back(random_sequences(1, 5 + 4 * ((i * 3) % 7), Alphabet::dna(), 20 + i)[0]);
+    fa += ">s" + std::to_string(i) + "\n" + seqs.back() + "\n";
+  }
+  test::write_text(dir.file("mixed.fa"), fa);
+  auto r = test::run_cli("predict -m " + dir.file("rnn.pt") + " -f " + dir.file("mixed.fa") + " -o " +
+                         dir.file("p.npy") + " --batch-size 2 --chunk 3 --threads 1 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("7 sequences of length 5-29"), std::string::npos) << r.output;
+  at::Tensor got = load_npy(dir.file("p.npy"));
+  ASSERT_EQ(got.size(0), 7);
+  EncodeOptions eo;
+  eo.dtype = at::kFloat;
+  torch::NoGradGuard g;
+  for (int i = 0; i < 7; ++i) {
+    at::Tensor alone = m.forward(one_hot_encode(seqs[static_cast<size_t>(i)], Alphabet::dna(), eo).unsqueeze(0)).tensor();
+    EXPECT_TENSOR_NEAR(got[i], alone[0], 1e-5) << "sequence " << i;
+  }
+  // A CNN (global pooling, no fixed length) cannot skip padding: mixed lengths are an error
+  // naming the record.
+  test::write_text(dir.file("cnn.json"), R"({"alphabet": "dna", "input_length": 20, "global_pool": "max",
+      "conv": [{"filters": 4, "width": 3, "padding": "same"}], "outputs": 1})");
+  auto init = test::run_cli("init-model -c " + dir.file("cnn.json") + " -o " + dir.file("cnn.pt"));
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  auto bad = test::run_cli("predict -m " + dir.file("cnn.pt") + " -f " + dir.file("mixed.fa") + " -o " +
+                           dir.file("q.npy") + " --threads 1 -q");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("mixed.fa:3 (s1): sequence length"), std::string::npos) << bad.output;
+  EXPECT_FALSE(test::exists(dir.file("q.npy")));
 }
 
 TEST(TrainingRnn, ConfigErrorsNameTheField) {

@@ -26,6 +26,9 @@ struct ModelInfo {
   std::optional<int64_t> input_length;  // fixed input length, when the model has one
   std::string alphabet = "dna";
   std::vector<std::string> output_names;  // names of output columns (may be empty)
+  // True when trailing all-zero one-hot columns are padding the model skips (native recurrent
+  // models pack their sequences), so sequences of different lengths can share a batch.
+  bool skips_trailing_padding = false;
   int64_t parameters = 0;
 };
 

@@ -61,6 +61,9 @@ struct LmTrainOptions {
   uint64_t seed = 0;
   std::string result_dir;
   bool progress = true;
+  // Continue from result_dir/lm_train_state.pt (optimiser, epoch) and the matching
+  // lm_ckpt_ep_<N>.pt; the finished run equals an uninterrupted one.
+  bool resume = false;
 };
 struct LmTrainResult {
   MetricsLog log;  // columns loss, perplexity (train and val rows)
@@ -70,7 +73,8 @@ struct LmTrainResult {
   int64_t train_tokens = 0;
 };
 // Trains with Adam (teacher forcing); checkpoints lm_ckpt_ep_<N>.pt, lm_best.pt (lowest validation
-// perplexity) and metrics.csv in result_dir. On return lm holds the best epoch's weights.
+// perplexity), lm_train_state.pt and metrics.csv in result_dir. On return lm holds the best epoch's
+// weights. With options.resume the config of lm must be the checkpoint's.
 LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& options);
 // Perplexity of the model on rows of a data set.
 double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>& rows, int64_t batch_size = 64);
