@@ -87,7 +87,8 @@ def all_alleles(table, root):
     y, ours, net = (np.concatenate([p[k] for p in pooled]) for k in range(3))
     print(f"| pooled | {len(y)} | {int((y >= THRESHOLD).sum())} | " + " | ".join("%.4f" % v for v in scores(y, ours, net)) + " |")
     mean = np.nanmean(np.array(per), axis=0)
-    print(f"| mean over {len(per)} alleles | | | " + " | ".join("%.4f" % v for v in mean) + " |")
+    defined = sum(1 for s in per if not math.isnan(s[0]))
+    print(f"| mean over {defined} alleles | | | " + " | ".join("%.4f" % v for v in mean) + " |")
     wins = sum(1 for s in per if s[1] > s[3])
     print(f"\nseqnn's Spearman above NetMHCpan's for {wins} of {len(per)} alleles")
 

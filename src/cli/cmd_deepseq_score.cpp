@@ -111,6 +111,7 @@ void run_score(const ScoreArgs& a) {
     }
   }
   const MutationTable table = read_mutations(a.mutations, a.mutant_column, a.spearman_column);
+  check_writable(a.out);
   std::vector<ds::Mutant> mutants;
   std::vector<std::string> seqs = {focus.sequence};  // wild type first
   int64_t skipped = 0;

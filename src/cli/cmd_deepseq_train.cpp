@@ -74,6 +74,7 @@ void run_train(const TrainArgs& a) {
                  device.c_str());
   }
   if (a.updates < 0 || a.log_every <= 0 || a.checkpoint_every < 0 || a.snapshot_every < 0) throw Error("--updates, --log-every, --checkpoint-every must be >= 0 (log-every > 0)");
+  check_writable(a.out);
   ds::Alignment aln = ds::read_alignment(a.alignment);
   std::unique_ptr<ds::Vae> owned;
   ds::Checkpoint ck;
@@ -115,6 +116,10 @@ void run_train(const TrainArgs& a) {
     if (!std::isfinite(last.log_px)) fail(a.alignment, "training diverged (non-finite ELBO) at update " + std::to_string(trainer.steps_done()));
     elbo_sum += last.elbo();
     ++elbo_n;
+    // Running mean over the updates since the last checkpoint: one batch's ELBO is noisy.
+    char status[64];
+    std::snprintf(status, sizeof status, "ELBO %.2f", elbo_sum / static_cast<double>(elbo_n));
+    bar.set_status(status);
     if (log) curve.add(trainer.steps_done(), bar.elapsed_seconds(), last);
     bar.update(trainer.steps_done() - first);
     if (a.snapshot_every > 0 && trainer.steps_done() % a.snapshot_every == 0) {

@@ -37,9 +37,10 @@ void run_train_lm(TrainLmArgs& a) {
   a.train.progress = !a.common.quiet;
   LmTrainResult r = train_char_lm(lm, data, split, a.train);
   std::fprintf(stderr,
-               "seqnn train-lm: %zu training, %zu validation sequences; %lld epochs in %.1f s (%.0f tokens/s); best "
-               "epoch %lld, validation perplexity %.4f -> %s/lm_best.pt\n",
-               split.train.size(), split.val.size(), static_cast<long long>(a.train.epochs), r.train_seconds,
+               "seqnn train-lm: %zu training, %zu validation sequences; %lld epochs (%lld in this run, %.1f s, %.0f "
+               "tokens/s); best epoch %lld, validation perplexity %.4f -> %s/lm_best.pt\n",
+               split.train.size(), split.val.size(), static_cast<long long>(a.train.epochs),
+               static_cast<long long>(r.epochs_run), r.train_seconds,
                r.train_tokens / std::max(r.train_seconds, 1e-9), static_cast<long long>(r.best_epoch),
                r.best_val_perplexity, a.result.c_str());
 }

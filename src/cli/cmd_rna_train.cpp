@@ -17,6 +17,7 @@ struct RnaTrainArgs {
   std::string data, val_data, out;
   std::vector<std::string> filters{"32,32,64,64,64,128,128"}, widths{"9,9,9,9,9,9,9"}, hidden{"50"};
   int64_t max_records = 0;
+  std::string loss_weights;
   rna::S1TrainOptions train;
 };
 
@@ -34,10 +35,12 @@ void run_rna_train(RnaTrainArgs& a) {
   rna::S1Model model = rna::S1Model::create(cfg, a.common.seed);
   model.to(at::Device(device));
   a.train.seed = a.common.seed;
+  a.train.loss_weights = rna::S1LossWeights::parse(a.loss_weights);
   a.train.out_dir = a.out;
   a.train.progress = !a.common.quiet;
-  std::fprintf(stderr, "seqnn rna train: %zu records from %s, S1 with %lld parameters on %s\n", records.size(), a.data.c_str(),
-               static_cast<long long>(model.num_parameters()), device.c_str());
+  std::fprintf(stderr, "seqnn rna train: %zu records from %s, S1 with %lld parameters on %s, loss weights %s\n",
+               records.size(), a.data.c_str(), static_cast<long long>(model.num_parameters()), device.c_str(),
+               a.train.loss_weights.to_string().c_str());
   const auto s = rna::train_s1(model, std::move(records), a.train, std::move(validation));
   double on_auroc = 0;
   for (const auto& [k, v] : s.best_validation) on_auroc += (k.find("_on.auroc") != std::string::npos) ? v / 3.0 : 0.0;
@@ -69,6 +72,8 @@ void register_rna_train(CLI::App& rna) {
   cmd->add_option("--bucket-width", a->train.bucket_width, "length bucket (nt) for batching")->capture_default_str();
   cmd->add_option("--train-eval-size", a->train.train_eval_size, "training records scored per epoch (0 = validation size)")
       ->capture_default_str();
+  cmd->add_option("--loss-weights", a->loss_weights,
+                  "weights of the loss kinds, e.g. on=10 (kinds on, location, sm_size, sl_size; default all 1)");
   cmd->add_option("--max-records", a->max_records, "read only the first N records (0 = all)")->capture_default_str();
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_rna_train(*a); });

@@ -3,10 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn::rna {
 namespace {
@@ -193,10 +195,42 @@ int64_t S1Model::num_parameters() const {
   return n;
 }
 
-at::Tensor s1_loss(const S1Output& out, const S1Targets& t, std::vector<std::pair<std::string, double>>* parts) {
+S1LossWeights S1LossWeights::parse(const std::string& text, const std::string& option) {
+  S1LossWeights w;
+  for (const std::string& item : split(text, ',')) {
+    if (item.empty()) continue;  // "" = the defaults
+    const size_t eq = item.find('=');
+    const std::string key = eq == std::string::npos ? item : item.substr(0, eq);
+    double* slot = key == "on" ? &w.on : key == "location" ? &w.location : key == "sm_size" ? &w.sm_size
+                 : key == "sl_size" ? &w.sl_size : nullptr;
+    if (!slot || eq == std::string::npos) {
+      throw Error(option + " '" + item + "': expected KIND=WEIGHT with KIND on, location, sm_size or sl_size");
+    }
+    try {
+      size_t used = 0;
+      *slot = std::stod(item.substr(eq + 1), &used);
+      if (used != item.size() - eq - 1) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      throw Error(option + " '" + item + "': the weight is not a number");
+    }
+    if (!(*slot >= 0) || !std::isfinite(*slot)) throw Error(option + " '" + item + "': weights must be finite and >= 0");
+  }
+  return w;
+}
+
+std::string S1LossWeights::to_string() const {
+  std::ostringstream s;
+  s << "on=" << on << ",location=" << location << ",sm_size=" << sm_size << ",sl_size=" << sl_size;
+  return s.str();
+}
+
+at::Tensor s1_loss(const S1Output& out, const S1Targets& t, std::vector<std::pair<std::string, double>>* parts,
+                   const S1LossWeights& w) {
   torch::Tensor total;
   auto add = [&](const std::string& name, const torch::Tensor& loss) {
-    total = total.defined() ? total + loss : loss;
+    const double weight = ends_with(name, "_on") ? w.on : name.find("_location_") != std::string::npos ? w.location
+                        : name.find("_sm_size") != std::string::npos ? w.sm_size : w.sl_size;
+    total = total.defined() ? total + weight * loss : weight * loss;
     if (parts) parts->emplace_back(name, loss.item<double>());
   };
   for (int k = 0; k < kNumBoxTypes; ++k) {

@@ -182,7 +182,7 @@ S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1
     for (const auto& idx : batches) {
       Batch b = make_batch(train, idx);
       optimizer.zero_grad();
-      at::Tensor loss = s1_loss(model.forward(b.x), b.targets.to(model.device()));
+      at::Tensor loss = s1_loss(model.forward(b.x), b.targets.to(model.device()), nullptr, opts.loss_weights);
       loss.backward();
       optimizer.step();
       bar.advance(static_cast<int64_t>(idx.size()));

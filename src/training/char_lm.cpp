@@ -238,6 +238,7 @@ LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split,
     bar.finish();
     r.train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.train_tokens += tokens;
+    r.epochs_run += 1;
     const double train_loss = nll / std::max<int64_t>(tokens, 1);
     r.log.add(epoch, "train", {{"loss", train_loss}, {"lm.perplexity", std::exp(train_loss)}});
     const std::vector<int64_t>& val = split.val.empty() ? split.train : split.val;

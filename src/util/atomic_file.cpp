@@ -12,6 +12,10 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), partial_(path
   if (!file_) fail(path_, std::string("cannot open for writing: ") + std::strerror(errno));
 }
 
+void check_writable(const std::string& path) {
+  AtomicFile probe(path);  // opens <path>.partial; the destructor removes it
+}
+
 AtomicFile::~AtomicFile() {
   if (file_) std::fclose(file_);
   if (!committed_) std::remove(partial_.c_str());

@@ -53,10 +53,11 @@ void ProgressBar::draw(bool final) {
     std::snprintf(line, sizeof line, "%s %lld %s  %.1f %s/s  %.0fs elapsed", label_.c_str(),
                   static_cast<long long>(done_), unit_.c_str(), rate, unit_.c_str(), secs);
   }
+  const char* sep = status_.empty() ? "" : "  ";
   if (tty_) {
-    std::fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+    std::fprintf(stderr, "\r%s%s%s\033[K%s", line, sep, status_.c_str(), final ? "\n" : "");
   } else {
-    std::fprintf(stderr, "%s\n", line);
+    std::fprintf(stderr, "%s%s%s\n", line, sep, status_.c_str());
   }
   std::fflush(stderr);
 }

@@ -96,6 +96,12 @@ TEST(DsCli, BadInputIsAOneLineError) {
   r = test::run_cli("deepseq score -a " + t.aln + " --independent --mutations " + t.csv + " -o " + t.dir.file("s.csv"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("muts.csv:3:"), std::string::npos) << r.output;
+  // An output in a missing directory fails before any training, not after it.
+  test::write_text(t.cfg, R"({"encoder": [16], "decoder": [10]})");
+  r = test::run_cli(t.train(t.dir.file("no/such/dir/m.pt"), 100000));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("no/such/dir/m.pt: cannot open for writing"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("updates/s"), std::string::npos) << "trained before failing: " << r.output;
 }
 
 }  // namespace

@@ -68,6 +68,18 @@ TEST(RnaS1Model, MatchesPyTorchForwardAndLoss) {
   EXPECT_NEAR(loss.item<double>(), expect.sum().item<double>(), 1e-3);
   EXPECT_EQ(parts[0].first, "stem_on");
   EXPECT_EQ(parts[9].first, "iloop_sm_size_y");  // stem has 5 terms, iloop 7, hloop 5
+  // Weighted: the PyTorch per-term losses, each times its kind's weight.
+  const S1LossWeights w = S1LossWeights::parse("on=7,location=0.5,sl_size=0.25");
+  double weighted = 0;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    const std::string& name = parts[k].first;
+    const double f = name.find("_on") != std::string::npos ? 7 : name.find("location") != std::string::npos ? 0.5
+                   : name.find("_sl_") != std::string::npos ? 0.25 : 1.0;
+    weighted += f * expect[static_cast<int64_t>(k)].item<double>();
+  }
+  EXPECT_NEAR(s1_loss(out, t, nullptr, w).item<double>(), weighted, 1e-3);
+  EXPECT_EQ(w.to_string(), "on=7,location=0.5,sm_size=1,sl_size=0.25");
+  for (const char* bad : {"on", "size=2", "on=x", "on=-1", "on=2x"}) EXPECT_THROW(S1LossWeights::parse(bad), Error) << bad;
 }
 
 TEST(RnaS1Model, OutputIsLxLForEveryLengthAndWidth) {

@@ -183,6 +183,11 @@ TEST(TrainingCli, TrainLmAndGenerate) {
                          " --epochs 2 --hidden 16 --quiet --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("perplexity"), std::string::npos);
+  auto more = test::run_cli("train-lm --fasta " + dir.file("aln.fa") + " --strip-gaps --result " + dir.file("lm") +
+                            " --epochs 3 --hidden 16 --quiet --threads 1 --resume");
+  ASSERT_EQ(more.exit_code, 0) << more.output;
+  EXPECT_NE(more.output.find("3 epochs (1 in this run"), std::string::npos) << more.output;
+  EXPECT_TRUE(test::exists(dir.file("lm/lm_ckpt_ep_3.pt")));
   auto g1 = test::run_cli("generate --model " + dir.file("lm/lm_best.pt") + " --n 4 --seed 5 --out " + dir.file("g1.fa") + " --quiet");
   auto g2 = test::run_cli("generate --model " + dir.file("lm/lm_best.pt") + " --n 4 --seed 5 --out " + dir.file("g2.fa") + " --quiet");
   ASSERT_EQ(g1.exit_code, 0) << g1.output;

@@ -63,10 +63,21 @@ class S1Model {
   std::shared_ptr<Impl> impl_;
 };
 
-// Masked losses, each averaged over its valid pixels (0 when there are none), summed over heads
-// and types: BCE for `on`, NLL of the softmaxes, L1 of the scalar sizes. `parts`, when given,
-// receives ("stem_on", loss), ("stem_location_x", loss), ... as doubles.
+// Weights of the four kinds of loss term, the same for every box type. All 1 is the notebook's
+// plain sum. Early in training the location / size terms (cross-entropies of ~2.5 and an L1 of
+// several nt) outweigh the `on` BCE (~0.1) and steer the shared trunk, so the `on` maps rank
+// pixels late; a larger `on` weight makes them learn first (docs/rna.md).
+struct S1LossWeights {
+  double on = 1.0, location = 1.0, sm_size = 1.0, sl_size = 1.0;
+  // "on=5,sl_size=0.2" (unnamed kinds keep 1); errors name the option.
+  static S1LossWeights parse(const std::string& text, const std::string& option = "--loss-weights");
+  std::string to_string() const;
+};
+
+// Masked losses, each averaged over its valid pixels (0 when there are none), weighted by kind
+// and summed over heads and types: BCE for `on`, NLL of the softmaxes, L1 of the scalar sizes.
+// `parts`, when given, receives the unweighted ("stem_on", loss), ("stem_location_x", loss), ...
 at::Tensor s1_loss(const S1Output& out, const S1Targets& targets,
-                   std::vector<std::pair<std::string, double>>* parts = nullptr);
+                   std::vector<std::pair<std::string, double>>* parts = nullptr, const S1LossWeights& weights = {});
 
 }  // namespace seqnn::rna

@@ -38,6 +38,7 @@ struct S1TrainOptions {
   int64_t bucket_width = 10;
   int64_t train_eval_size = 0;  // training records evaluated per epoch (0 = as many as validation)
   uint64_t seed = 0;
+  S1LossWeights loss_weights;
   std::string out_dir;
   bool progress = true;
 };

@@ -69,8 +69,9 @@ struct LmTrainResult {
   MetricsLog log;  // columns loss, perplexity (train and val rows)
   int64_t best_epoch = -1;
   double best_val_perplexity = 0;
-  double train_seconds = 0;
+  double train_seconds = 0;  // of the epochs run by this call (not those before a resume)
   int64_t train_tokens = 0;
+  int64_t epochs_run = 0;
 };
 // Trains with Adam (teacher forcing); checkpoints lm_ckpt_ep_<N>.pt, lm_best.pt (lowest validation
 // perplexity), lm_train_state.pt and metrics.csv in result_dir. On return lm holds the best epoch's

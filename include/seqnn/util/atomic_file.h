@@ -33,4 +33,8 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Fails now (seqnn::Error naming the path) when `path` could not be written later, so a long job
+// does not run for hours and then lose its result to a missing directory. Leaves nothing behind.
+void check_writable(const std::string& path);
+
 }  // namespace seqnn

@@ -15,6 +15,8 @@ class ProgressBar {
   void update(int64_t done);          // absolute count
   void advance(int64_t n) { update(done_ + n); }
   void set_total(int64_t total) { total_ = total; }
+  // Extra text drawn after the rate, e.g. "ELBO -312.4"; shown at the next redraw.
+  void set_status(std::string status) { status_ = std::move(status); }
   void finish();                      // final redraw + newline
   double elapsed_seconds() const;
   int64_t done() const { return done_; }
@@ -24,6 +26,7 @@ class ProgressBar {
   std::string label_;
   int64_t total_;
   std::string unit_;
+  std::string status_;
   bool enabled_;
   bool tty_;
   bool finished_ = false;
