@@ -3,6 +3,8 @@
 # (validated on its valid partition), predict the test partition, score base pairs and boxes,
 # and score RNAfold 2.7.1's MFE structures on the same test sequences (the baseline).
 #   BUILD=build-rna FOLD=0 MAXLEN=200 EPOCHS=3 TRAIN_ARGS="--max-records 250" bench/rna_archiveii.sh
+# INIT=model.pt fine-tunes that model (e.g. S1 pre-trained on chr20 MFE structures) instead of
+# training from scratch (FILTERS / WIDTHS are then the model's own); EPOCHS=0 only predicts with it.
 set -euo pipefail
 BUILD=${BUILD:-build}
 DATA=${DATA:-../shared/data/rna}
@@ -14,9 +16,14 @@ FILTERS=${FILTERS:-16,16,32,32}
 WIDTHS=${WIDTHS:-9,9,9,9}
 THREADS=${THREADS:-2}
 /usr/bin/python3 bench/rna_archiveii_fold.py --data "$DATA" --fold "$FOLD" --max-length "$MAXLEN" --out "$OUT/fold"
-"$BUILD/seqnn" rna train --data "$OUT/fold/train.tsv" --val-data "$OUT/fold/valid.tsv" --num-filters "$FILTERS" \
-  --filter-width "$WIDTHS" --epochs "$EPOCHS" --batch-size 8 --max-length "$MAXLEN" --threads "$THREADS" --seed 1 ${TRAIN_ARGS:-} --out "$OUT/model"
-"$BUILD/seqnn" rna predict --model "$OUT/model/model_best.pt" --fasta "$OUT/fold/test.fa" --truth "$OUT/fold/test.tsv" \
+if [ -n "${INIT:-}" ]; then ARCH=(--init "$INIT"); else ARCH=(--num-filters "$FILTERS" --filter-width "$WIDTHS"); fi
+MODEL=${INIT:-}
+if [ "$EPOCHS" -gt 0 ]; then
+  "$BUILD/seqnn" rna train --data "$OUT/fold/train.tsv" --val-data "$OUT/fold/valid.tsv" "${ARCH[@]}" \
+    --epochs "$EPOCHS" --batch-size 8 --max-length "$MAXLEN" --threads "$THREADS" --seed 1 ${TRAIN_ARGS:-} --out "$OUT/model"
+  MODEL=$OUT/model/model_best.pt
+fi
+"$BUILD/seqnn" rna predict --model "$MODEL" --fasta "$OUT/fold/test.fa" --truth "$OUT/fold/test.tsv" \
   --out "$OUT/pred.tsv" --threads "$THREADS" ${PREDICT_ARGS:-}
 "$BUILD/seqnn" rna eval --truth "$OUT/fold/test.tsv" --pred "$OUT/pred.tsv" --boxes "$OUT/pred.boxes.tsv" --out "$OUT/scores.tsv"
 echo "RNAfold baseline on the same test sequences:"

@@ -14,7 +14,7 @@ namespace {
 
 struct RnaTrainArgs {
   CommonOptions common;
-  std::string data, val_data, out;
+  std::string data, val_data, out, init;
   std::vector<std::string> filters{"32,32,64,64,64,128,128"}, widths{"9,9,9,9,9,9,9"}, hidden{"50"};
   int64_t max_records = 0;
   std::string loss_weights;
@@ -32,7 +32,8 @@ void run_rna_train(RnaTrainArgs& a) {
   auto records = rna::read_rna_table(a.data, a.max_records);
   std::vector<rna::RnaRecord> validation;
   if (!a.val_data.empty()) validation = rna::read_rna_table(a.val_data);
-  rna::S1Model model = rna::S1Model::create(cfg, a.common.seed);
+  // --init: start from a trained model (e.g. pre-trained on MFE structures), its architecture kept.
+  rna::S1Model model = a.init.empty() ? rna::S1Model::create(cfg, a.common.seed) : rna::S1Model::load(a.init);
   model.to(at::Device(device));
   a.train.seed = a.common.seed;
   a.train.loss_weights = rna::S1LossWeights::parse(a.loss_weights);
@@ -63,7 +64,12 @@ void register_rna_train(CLI::App& rna) {
   cmd->add_option("--out,-o", a->out, "output directory (metrics.csv, model_epoch_<k>.pt, model_best.pt)")->required();
   cmd->add_option("--num-filters", a->filters, "filters per 2D conv layer (e.g. 32,32,64)")->capture_default_str();
   cmd->add_option("--filter-width", a->widths, "kernel width per conv layer (same count)")->capture_default_str();
-  cmd->add_option("--hidden", a->hidden, "shared 1x1 layer sizes")->capture_default_str();
+  auto* hidden = cmd->add_option("--hidden", a->hidden, "shared 1x1 layer sizes")->capture_default_str();
+  cmd->add_option("--init", a->init, "start from this S1 model's weights and architecture (fine-tuning)")
+      ->check(CLI::ExistingFile)
+      ->excludes(cmd->get_option("--num-filters"))
+      ->excludes(cmd->get_option("--filter-width"))
+      ->excludes(hidden);
   cmd->add_option("--epochs", a->train.epochs, "training epochs")->capture_default_str();
   cmd->add_option("--batch-size", a->train.batch_size, "sequences per batch")->capture_default_str();
   cmd->add_option("--lr", a->train.learning_rate, "Adam learning rate")->capture_default_str();

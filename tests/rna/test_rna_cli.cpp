@@ -106,6 +106,22 @@ TEST(RnaCli, TrainPredictEvalEndToEnd) {
   // Same seed, same numbers.
   ASSERT_EQ(seqnn::test::run_cli(train + dir.file("run2")).exit_code, 0);
   EXPECT_EQ(seqnn::test::read_text(dir.file("run2/metrics.csv")), csv);
+  // Fine-tuning keeps the trained model's architecture (a different default is ignored) and
+  // starts from its weights: with lr 0 nothing but batch-norm statistics can change.
+  const std::string tune = "rna train --data " + data + " --epochs 1 --batch-size 8 --validation-fraction 0.2 "
+                           "--threads 1 --seed 3 -q --init " + dir.file("run1/model_best.pt");
+  r = seqnn::test::run_cli(tune + " --lr 0 --out " + dir.file("tuned"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const size_t at = r.output.find("S1 with ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const S1Model before = S1Model::load(dir.file("run1/model_best.pt")), after = S1Model::load(dir.file("tuned/model_best.pt"));
+  EXPECT_EQ(after.config().to_json(), before.config().to_json());
+  const auto pb = before.parameters(), pa = after.parameters();
+  ASSERT_EQ(pb.size(), pa.size());
+  for (size_t k = 0; k < pb.size(); ++k) EXPECT_TRUE(pb[k].equal(pa[k])) << "parameter " << k;
+  r = seqnn::test::run_cli(tune + " --num-filters 4 --filter-width 3 --out " + dir.file("tuned2"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("excludes"), std::string::npos) << r.output;
 
   r = seqnn::test::run_cli("rna predict -q --threads 1 --model " + dir.file("run1/model_best.pt") + " --fasta " + dir.file("data.fa") +
                     " --out " + dir.file("pred.tsv") + " --png " + dir.file("png") + " --truth " + data + " --min-pixel-prob 0.3");
