@@ -107,6 +107,33 @@ void draw_line(RgbImage& img, double x0, double y0, double x1, double y1, Rgb c)
   }
 }
 
+// Axis number for the PNG labels: at most 3 significant digits, so it fits the 40-pixel margin.
+std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+// Title, legend, y range (top and bottom of the frame) and epoch range of one PNG panel.
+void label_png_panel(RgbImage& img, const Panel& p, size_t i, Rgb ink, Rgb train, Rgb val, Rgb test) {
+  const int64_t left = static_cast<int64_t>(i % kCols) * kPanelW, top = static_cast<int64_t>(i / kCols) * kPanelH;
+  draw_text(img, left + kMargin, top + 8, p.column, ink);
+  int64_t x = left + kPanelW - 10 - text_width("train val test");
+  x += draw_text(img, x, top + 8, "train", train) + 6;
+  x += draw_text(img, x, top + 8, "val", val) + 6;
+  draw_text(img, x, top + 8, "test", test);
+  const auto a = to_pixel(p, i, p.x0, p.y1), b = to_pixel(p, i, p.x1, p.y0);
+  for (const auto& [value, y] : {std::make_pair(p.y1, a.second), std::make_pair(p.y0, b.second)}) {
+    const std::string t = short_number(value);
+    draw_text(img, std::llround(a.first) - 4 - text_width(t), std::llround(y) - 3, t, ink);
+  }
+  const int64_t below = std::llround(b.second) + 5;
+  draw_text(img, std::llround(a.first), below, short_number(p.x0), ink);
+  const std::string last = short_number(p.x1);
+  draw_text(img, std::llround(b.first) - text_width(last), below, last, ink);
+  draw_text(img, std::llround((a.first + b.first) / 2) - text_width("epoch") / 2, below + 10, "epoch", ink);
+}
+
 RgbImage metrics_png(const std::vector<Panel>& panels) {
   const int64_t rows = static_cast<int64_t>((panels.size() + kCols - 1) / kCols);
   RgbImage img(kPanelW * std::min<int64_t>(kCols, static_cast<int64_t>(panels.size())), kPanelH * rows);
@@ -115,6 +142,7 @@ RgbImage metrics_png(const std::vector<Panel>& panels) {
     const Panel& p = panels[i];
     auto a = to_pixel(p, i, p.x0, p.y1), b = to_pixel(p, i, p.x1, p.y0);
     img.draw_rect(std::llround(a.first), std::llround(a.second), std::llround(b.first), std::llround(b.second), frame);
+    label_png_panel(img, p, i, Rgb{0, 0, 0}, train, val, test);
     for (const auto* s : {&p.train, &p.val}) {
       const Rgb c = s == &p.train ? train : val;
       for (size_t k = 0; k < s->points.size(); ++k) {

@@ -69,5 +69,35 @@ TEST(RnaPng, RejectsBadImages) {
   EXPECT_THROW(write_png("/nonexistent-dir/x.png", RgbImage(1, 1)), Error);
 }
 
+// The font: '1' and '.' at scale 1 and 2 against their hand-drawn 5 x 7 patterns.
+TEST(RnaPng, DrawTextRendersTheGlyphPatterns) {
+  const char* one[] = {"..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."};
+  const char* dot[] = {".....", ".....", ".....", ".....", ".....", ".##..", ".##.."};
+  for (int64_t scale : {1, 2}) {
+    RgbImage img(20 * scale, 9 * scale);
+    EXPECT_EQ(draw_text(img, scale, scale, "1.", Rgb{0, 0, 0}, scale), 11 * scale);
+    for (int64_t y = 0; y < 9 * scale; ++y) {
+      for (int64_t x = 0; x < 20 * scale; ++x) {
+        const int64_t gx = (x - scale) / scale, gy = (y - scale) / scale;  // glyph cell (pen at scale, scale)
+        bool on = false;
+        if (x >= scale && y >= scale && gy < 7) {
+          if (gx < 5) on = one[gy][gx] == '#';
+          if (gx >= 6 && gx < 11) on = dot[gy][gx - 6] == '#';
+        }
+        EXPECT_EQ(img.get(x, y).r == 0, on) << "scale " << scale << " at " << x << "," << y;
+      }
+    }
+  }
+  EXPECT_EQ(text_width("Val"), 17);
+  RgbImage a(30, 10), b(30, 10);
+  draw_text(a, 0, 0, "Val", Rgb{0, 0, 0});
+  draw_text(b, 0, 0, "val", Rgb{0, 0, 0});
+  EXPECT_EQ(a.pixels, b.pixels);  // upper case drawn as lower case
+  RgbImage c(10, 10);
+  draw_text(c, 0, 0, "#", Rgb{0, 0, 0});  // no glyph: an outlined box
+  EXPECT_EQ(c.get(0, 0).r, 0);
+  EXPECT_EQ(c.get(2, 3).r, 255);
+}
+
 }  // namespace
 }  // namespace seqnn

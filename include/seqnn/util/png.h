@@ -23,6 +23,11 @@ struct RgbImage {
   void draw_rect(int64_t x0, int64_t y0, int64_t x1, int64_t y1, Rgb c);  // 1-pixel outline
 };
 
+// Draws text with a built-in 5 x 7 pixel font (6 pixels per character, times scale), top-left
+// corner at (x, y), so plots carry labels without a font library. Returns the width drawn.
+int64_t draw_text(RgbImage& image, int64_t x, int64_t y, const std::string& text, Rgb color, int64_t scale = 1);
+int64_t text_width(const std::string& text, int64_t scale = 1);
+
 // The PNG bytes of an image (signature, IHDR, one IDAT, IEND).
 std::string encode_png(const RgbImage& image);
 // Throws seqnn::Error naming the path when it cannot be written.
