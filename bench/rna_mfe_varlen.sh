@@ -10,7 +10,7 @@ OUT=${OUT:-/tmp/seqnn_rna_varlen}
 THREADS=${THREADS:-2}
 HELD_OUT=${HELD_OUT:-1000}
 mkdir -p "$OUT"
-zcat "$DATA" | head -1 > "$OUT/held_out.tsv"
+zcat "$DATA" | awk 'NR == 1' > "$OUT/held_out.tsv"  # not head: SIGPIPE + pipefail
 zcat "$DATA" | tail -n +2 | tail -n "$HELD_OUT" >> "$OUT/held_out.tsv"
 awk -F'\t' 'NR > 1 {print ">" $1 "\n" $2}' "$OUT/held_out.tsv" > "$OUT/held_out.fa"
 "$BUILD/seqnn" rna predict --model "$MODEL" --fasta "$OUT/held_out.fa" --truth "$OUT/held_out.tsv" \
