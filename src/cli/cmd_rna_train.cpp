@@ -22,39 +22,43 @@ struct RnaTrainArgs {
 };
 
 void run_rna_train(RnaTrainArgs& a) {
-  const std::string device = apply_common_options(a.common);
+  S1Run run{a.data, a.val_data, a.init, apply_common_options(a.common), a.max_records};
   rna::S1Config cfg;
   cfg.filters = parse_int_list(a.filters, "--num-filters");
   cfg.widths = parse_int_list(a.widths, "--filter-width");
   cfg.hidden = parse_int_list(a.hidden, "--hidden");
-  cfg.validate("--num-filters/--filter-width");
-  if (a.train.validation_fraction <= 0.0 || a.train.validation_fraction >= 1.0) throw Error("--validation-fraction must be in (0, 1)");
-  auto records = rna::read_rna_table(a.data, a.max_records);
-  std::vector<rna::RnaRecord> validation;
-  if (!a.val_data.empty()) validation = rna::read_rna_table(a.val_data);
-  // --init: start from a trained model (e.g. pre-trained on MFE structures), its architecture kept.
-  rna::S1Model model = a.init.empty() ? rna::S1Model::create(cfg, a.common.seed) : rna::S1Model::load(a.init);
-  model.to(at::Device(device));
   a.train.seed = a.common.seed;
-  a.train.loss_weights = rna::S1LossWeights::parse(a.loss_weights);
   a.train.out_dir = a.out;
   a.train.progress = !a.common.quiet;
+  a.train.loss_weights = rna::S1LossWeights::parse(a.loss_weights);
+  run_s1_training(run, cfg, a.train);
+}
+
+}  // namespace
+
+void run_s1_training(const S1Run& run, const rna::S1Config& cfg, rna::S1TrainOptions opts) {
+  if (run.init.empty()) cfg.validate("--num-filters/--filter-width");
+  if (opts.validation_fraction <= 0.0 || opts.validation_fraction >= 1.0) throw Error("--validation-fraction must be in (0, 1)");
+  auto records = rna::read_rna_table(run.data, run.max_records);
+  std::vector<rna::RnaRecord> validation;
+  if (!run.val_data.empty()) validation = rna::read_rna_table(run.val_data);
+  // --init: start from a trained model (e.g. pre-trained on MFE structures), its architecture kept.
+  rna::S1Model model = run.init.empty() ? rna::S1Model::create(cfg, opts.seed) : rna::S1Model::load(run.init);
+  model.to(at::Device(run.device));
   std::fprintf(stderr, "seqnn rna train: %zu records from %s, S1 with %lld parameters on %s, loss weights %s\n",
-               records.size(), a.data.c_str(), static_cast<long long>(model.num_parameters()), device.c_str(),
-               a.train.loss_weights.to_string().c_str());
-  const auto s = rna::train_s1(model, std::move(records), a.train, std::move(validation));
+               records.size(), run.data.c_str(), static_cast<long long>(model.num_parameters()), run.device.c_str(),
+               opts.loss_weights.to_string().c_str());
+  const auto s = rna::train_s1(model, std::move(records), opts, std::move(validation));
   double on_auroc = 0;
   for (const auto& [k, v] : s.best_validation) on_auroc += (k.find("_on.auroc") != std::string::npos) ? v / 3.0 : 0.0;
   std::fprintf(stderr,
                "seqnn rna train: %lld train / %lld validation records (%lld longer than %lld dropped), %lld epochs in %.1f s; "
                "best epoch %lld (summed score %.4f, mean on-auROC %.4f) -> %s/model_best.pt, %s/metrics.csv\n",
                static_cast<long long>(s.train_records), static_cast<long long>(s.validation_records),
-               static_cast<long long>(s.dropped_long), static_cast<long long>(a.train.max_length),
-               static_cast<long long>(a.train.epochs), s.seconds, static_cast<long long>(s.best_epoch), s.best_score, on_auroc,
-               a.out.c_str(), a.out.c_str());
+               static_cast<long long>(s.dropped_long), static_cast<long long>(opts.max_length),
+               static_cast<long long>(opts.epochs), s.seconds, static_cast<long long>(s.best_epoch), s.best_score, on_auroc,
+               opts.out_dir.c_str(), opts.out_dir.c_str());
 }
-
-}  // namespace
 
 void register_rna_train(CLI::App& rna) {
   auto a = std::make_shared<RnaTrainArgs>();

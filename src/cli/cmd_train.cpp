@@ -10,7 +10,11 @@
 #include <sstream>
 
 #include "cli/common_options.h"
+#include "cli/rna_commands.h"
+#include "seqnn/rna/s1_model.h"
+#include "seqnn/rna/s1_train.h"
 #include "seqnn/training/train_job.h"
+#include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn::cli {
@@ -89,9 +93,52 @@ std::string format_metrics(const std::vector<std::pair<std::string, double>>& m,
   return s;
 }
 
+// Was the setting given on the command line or in --config (not just defaulted)?
+bool given(const TrainArgs& a, const std::string& name) {
+  if (a.cmd->get_option(flag_name(name))->count() > 0) return true;
+  return !a.config.empty() && json::parse(read_file(a.config)).contains(name);
+}
+
+// --arch s1: the RNA box model of issue 6, trained by the S1 trainer (its targets are per pixel,
+// not per sequence), with the notebook's flags: --data --result --num-filters --filter-width
+// --epochs --batch-size --max-length; 5 % validates unless --val-fraction is given.
+void run_train_s1(const TrainArgs& a, const json& c, const std::string& device) {
+  if (a.resume) throw Error("--resume is not available for --arch s1");
+  S1Run run;
+  run.data = c.at("data").get<std::string>();
+  if (run.data.empty()) throw Error("--arch s1 needs --data (a table with sequence and structure columns)");
+  run.device = device;
+  rna::S1Config cfg;
+  cfg.filters = c.at("num_filters").get<std::vector<int64_t>>();
+  const auto widths = c.at("filter_width").get<std::vector<int64_t>>();
+  cfg.widths.assign(cfg.filters.size(), widths.empty() ? 9 : widths.back());  // the last width repeats
+  std::copy_n(widths.begin(), std::min(widths.size(), cfg.widths.size()), cfg.widths.begin());
+  const auto dense = c.at("dense_units").get<std::vector<int64_t>>();
+  if (!dense.empty()) cfg.hidden = dense;  // shared 1 x 1 layers (default 50)
+  rna::S1TrainOptions o;
+  o.epochs = c.at("epochs").get<int64_t>();
+  o.batch_size = c.at("batch_size").get<int64_t>();
+  o.learning_rate = c.at("lr").get<double>();
+  o.max_length = c.at("max_length").get<int64_t>() > 0 ? c.at("max_length").get<int64_t>() : o.max_length;
+  if (given(a, "val_fraction")) o.validation_fraction = c.at("val_fraction").get<double>();
+  o.seed = c.at("seed").get<uint64_t>();
+  o.out_dir = c.at("result").get<std::string>();
+  if (o.out_dir.empty()) throw Error("--result is required");
+  o.loss_weights = rna::S1LossWeights::parse(c.at("loss_weights").get<std::string>());
+  o.progress = !a.common.quiet;
+  run_s1_training(run, cfg, o);
+  AtomicFile saved(o.out_dir + "/config.json");  // the effective settings, as for other models
+  saved.write(c.dump(2) + "\n");
+  saved.commit();
+}
+
 void run_train(TrainArgs& a) {
   const std::string device = apply_common_options(a.common);
   const std::string config = build_config(a);
+  const json effective = json::parse(config);
+  if (effective.value("arch", "") == "s1") return run_train_s1(a, effective, device);
+  if (!effective.value("data", "").empty() || !effective.value("loss_weights", "").empty())
+    throw Error("--data and --loss-weights are for --arch s1 (sequence data: --fasta, --table, --positives, --bed)");
   TrainJob job = prepare_train_job(config, a.config.empty() ? "flags" : a.config);
   job.options.resume = a.resume;
   job.options.progress = !a.common.quiet;

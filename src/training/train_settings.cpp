@@ -8,6 +8,8 @@ const std::vector<TrainSetting>& train_settings() {
   static const std::vector<TrainSetting> settings = {
       // Data.
       {"fasta", "string", "\"\"", "FASTA of training sequences (with --labels)"},
+      {"data", "string", "\"\"", "--arch s1: table of RNA sequences with structure or base_pairs columns"},
+      {"loss_weights", "string", "\"\"", "--arch s1: weights of the loss kinds, e.g. on=30,sl_size=0.2"},
       {"labels", "string", "\"\"", "TSV of labels for --fasta: name column, then target columns"},
       {"label_columns", "strings", "[]", "target columns of --labels or --bed (default: all)"},
       {"positives", "string", "\"\"", "FASTA of positive examples (binary target 'label' = 1)"},
@@ -39,7 +41,7 @@ const std::vector<TrainSetting>& train_settings() {
       {"auc_threshold", "float", "null", "regression heads also report auroc/auprc of label >= this value"},
       // Model.
       {"model_config", "string", "\"\"", "model config JSON (cnn or rnn); otherwise built from the flags below"},
-      {"arch", "string", "\"cnn\"", "cnn, lstm, gru, cnn-lstm or cnn-gru"},
+      {"arch", "string", "\"cnn\"", "cnn, lstm, gru, cnn-lstm, cnn-gru, or s1 (RNA structure boxes, docs/rna.md)"},
       {"alphabet", "string", "\"dna\"", "dna, rna, protein (+gap)"},
       {"max_length", "int", "0", "fixed input length (sequences padded to it); 0 = longest in each batch"},
       {"num_filters", "ints", "[32, 32]", "filters per conv layer"},

@@ -106,6 +106,16 @@ TEST(RnaCli, TrainPredictEvalEndToEnd) {
   // Same seed, same numbers.
   ASSERT_EQ(seqnn::test::run_cli(train + dir.file("run2")).exit_code, 0);
   EXPECT_EQ(seqnn::test::read_text(dir.file("run2/metrics.csv")), csv);
+  // `seqnn train --arch s1` with the notebook's flags is the same training as `rna train`.
+  r = seqnn::test::run_cli("train --arch s1 --data " + data + " --result " + dir.file("via_train") +
+                           " --num-filters 4 4 --filter-width 3 --dense-units 4 --epochs 2 --batch-size 8 "
+                           "--val-fraction 0.2 --seed 3 --threads 1 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(seqnn::test::read_text(dir.file("via_train/metrics.csv")), csv);
+  EXPECT_NE(seqnn::test::read_text(dir.file("via_train/config.json")).find("\"s1\""), std::string::npos);
+  r = seqnn::test::run_cli("train --data " + data + " --result " + dir.file("x") + " --threads 1 -q");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--data and --loss-weights are for --arch s1"), std::string::npos) << r.output;
   // Fine-tuning keeps the trained model's architecture (a different default is ignored) and
   // starts from its weights: with lr 0 nothing but batch-norm statistics can change.
   const std::string tune = "rna train --data " + data + " --epochs 1 --batch-size 8 --validation-fraction 0.2 "
