@@ -10,6 +10,7 @@
 #include <limits>
 #include <sstream>
 
+#include "seqnn/util/error.h"
 #include "seqnn/util/npy.h"
 
 namespace seqnn::test {
@@ -62,6 +63,15 @@ double tensor_diff(const at::Tensor& a, const at::Tensor& b) {
     return std::numeric_limits<double>::infinity();
   }
   return max_abs_diff(a, b);
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 CliResult run_cli(const std::string& args) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 
 namespace seqnn::test {
@@ -38,6 +39,9 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 CliResult run_cli(const std::string& args);
+
+// The message of the seqnn::Error that f throws, or "no error".
+std::string error_of(const std::function<void()>& f);
 
 }  // namespace seqnn::test
 

@@ -87,14 +87,7 @@ TEST(NativeCnn, GlobalPoolingAcceptsAnyLength) {
 }
 
 TEST(NativeCnn, ConfigErrorsNameTheField) {
-  auto message = [](const std::string& json) {
-    try {
-      CnnConfig::from_json(json, "cfg.json");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto message = [](const std::string& json) { return test::error_of([&] { CnnConfig::from_json(json, "cfg.json"); }); };
   EXPECT_NE(message(R"({"input_length": 100, "conv": [{"filters": 0, "width": 3}]})").find("conv[0]: 'filters'"),
             std::string::npos);
   EXPECT_NE(message(R"({"input_length": 100, "conv": [{"filters": 4, "width": 3, "actvation": "relu"}]})")

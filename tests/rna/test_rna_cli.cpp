@@ -16,15 +16,6 @@
 namespace seqnn::rna {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 TEST(RnaIo, TablesCsvQuotesAndFasta) {
   seqnn::test::TempDir dir;
   seqnn::test::write_text(dir.file("a.tsv"), "id\tsequence\tstructure\tmfe\nr1\tGGGAAACCC\t(((...)))\t-1\nr2\tacgu\t....\t0\n");
@@ -43,13 +34,13 @@ TEST(RnaIo, TablesCsvQuotesAndFasta) {
   EXPECT_EQ(f[0].structure.to_dot_bracket(), "(((...)))");
 
   seqnn::test::write_text(dir.file("e.tsv"), "id\tsequence\tstructure\nr1\tGGGAAACCC\t(((...))\n");
-  EXPECT_EQ(error_of([&] { read_rna_table(dir.file("e.tsv")); }), dir.file("e.tsv") + ":2: unbalanced '(' at position 1");
+  EXPECT_EQ(seqnn::test::error_of([&] { read_rna_table(dir.file("e.tsv")); }), dir.file("e.tsv") + ":2: unbalanced '(' at position 1");
   seqnn::test::write_text(dir.file("f.tsv"), "id\tsequence\tstructure\nr1\tGGGAAACCC\t(((...))).\n");
-  EXPECT_EQ(error_of([&] { read_rna_table(dir.file("f.tsv")); }), dir.file("f.tsv") + ":2: sequence length 9 != structure length 10");
+  EXPECT_EQ(seqnn::test::error_of([&] { read_rna_table(dir.file("f.tsv")); }), dir.file("f.tsv") + ":2: sequence length 9 != structure length 10");
   seqnn::test::write_text(dir.file("g.tsv"), "id\tsequence\tstructure\nr1\tGGGA7ACCC\t(((...)))\n");
-  EXPECT_EQ(error_of([&] { read_rna_table(dir.file("g.tsv")); }), dir.file("g.tsv") + ":2: invalid character '7' at sequence position 5");
+  EXPECT_EQ(seqnn::test::error_of([&] { read_rna_table(dir.file("g.tsv")); }), dir.file("g.tsv") + ":2: invalid character '7' at sequence position 5");
   seqnn::test::write_text(dir.file("h.tsv"), "id\tseq\n");
-  EXPECT_EQ(error_of([&] { read_rna_table(dir.file("h.tsv")); }), dir.file("h.tsv") + ":1: no 'sequence' column in the header");
+  EXPECT_EQ(seqnn::test::error_of([&] { read_rna_table(dir.file("h.tsv")); }), dir.file("h.tsv") + ":1: no 'sequence' column in the header");
 }
 
 TEST(RnaIo, SplitIsDeterministicAndDisjoint) {

@@ -4,6 +4,7 @@
 #include "rna/rna_test_util.h"
 #include "seqnn/rna/structure.h"
 #include "seqnn/util/error.h"
+#include "test_helpers.h"
 
 namespace seqnn::rna {
 namespace {
@@ -24,12 +25,7 @@ TEST(RnaStructure, DotBracketRoundTripWithPseudoknot) {
 
 TEST(RnaStructure, DotBracketErrorsNameThePosition) {
   auto message = [](const std::string& db) {
-    try {
-      Structure::from_dot_bracket(db, "x.tsv:3");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return seqnn::test::error_of([&] { Structure::from_dot_bracket(db, "x.tsv:3"); });
   };
   EXPECT_EQ(message("(()"), "x.tsv:3: unbalanced '(' at position 1");
   EXPECT_EQ(message("())"), "x.tsv:3: unbalanced ')' at position 3");

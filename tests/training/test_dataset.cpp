@@ -10,15 +10,6 @@
 namespace seqnn {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(TrainingDataset, FastaWithLabelsAndMissingValues) {
   test::TempDir dir;
   test::write_text(dir.file("s.fa"), ">a\nACGT\n>b\nACG\n>c\nTTTTT\n");
@@ -34,10 +25,10 @@ TEST(TrainingDataset, FastaWithLabelsAndMissingValues) {
   EXPECT_EQ(only_y.targets, (std::vector<std::string>{"y"}));
 
   test::write_text(dir.file("bad.tsv"), "name\tx\na\t1\nb\tzz\n");
-  EXPECT_NE(error_of([&] { load_fasta_with_labels(dir.file("s.fa"), dir.file("bad.tsv")); }).find("bad.tsv:3"),
+  EXPECT_NE(test::error_of([&] { load_fasta_with_labels(dir.file("s.fa"), dir.file("bad.tsv")); }).find("bad.tsv:3"),
             std::string::npos);
   test::write_text(dir.file("short.tsv"), "name\tx\na\t1\nb\t1\n");
-  EXPECT_NE(error_of([&] { load_fasta_with_labels(dir.file("s.fa"), dir.file("short.tsv")); }).find("'c' has no row"),
+  EXPECT_NE(test::error_of([&] { load_fasta_with_labels(dir.file("s.fa"), dir.file("short.tsv")); }).find("'c' has no row"),
             std::string::npos);
 }
 
@@ -68,7 +59,7 @@ TEST(TrainingDataset, ClassFastasAndTables) {
   EXPECT_EQ(s.train, (std::vector<int64_t>{0}));
   EXPECT_EQ(s.test, (std::vector<int64_t>{1}));
   o.target_columns = {"nope"};
-  EXPECT_NE(error_of([&] { load_sequence_table(dir.file("t.tsv"), o); }).find("no column 'nope'"), std::string::npos);
+  EXPECT_NE(test::error_of([&] { load_sequence_table(dir.file("t.tsv"), o); }).find("no column 'nope'"), std::string::npos);
 }
 
 TEST(TrainingDataset, SplitIsReproducibleAndPartitions) {
