@@ -88,11 +88,11 @@ void run_score(const ScoreArgs& a) {
   const std::string device = apply_common_options(a.common);
   if (a.model.empty() && !a.independent) throw Error("give --model, --independent or both");
   if (a.independent && a.alignment.empty()) throw Error("--independent needs --alignment");
-  if (device != "cpu") std::fprintf(stderr, "seqnn deepseq score: note: scoring runs on the CPU in this version\n");
   ds::Checkpoint ck;
   ds::FocusInfo focus;
   if (!a.model.empty()) {
     ck = ds::load_checkpoint(a.model);
+    ck.model->to(torch::Device(device));
     focus = ck.focus;
   }
   std::unique_ptr<ds::IndependentSiteModel> site;
@@ -105,6 +105,7 @@ void run_score(const ScoreArgs& a) {
     }
     if (a.independent) {
       ds::WeightsOptions wo;
+      wo.device = device;
       if (ck.model) wo.theta = ck.model->config().theta;
       at::Tensor codes = ds::encode_codes(aln.sequences);
       site = std::make_unique<ds::IndependentSiteModel>(codes, ds::sequence_weights(codes, wo), a.pseudocount);

@@ -69,10 +69,6 @@ std::string snapshot_path(const std::string& out, int64_t step) {
 void run_train(const TrainArgs& a) {
   keep_freed_memory();
   const std::string device = apply_common_options(a.common);
-  if (device != "cpu") {
-    std::fprintf(stderr, "seqnn deepseq train: note: training runs on the CPU in this version (device %s ignored)\n",
-                 device.c_str());
-  }
   if (a.updates < 0 || a.log_every <= 0 || a.checkpoint_every < 0 || a.snapshot_every < 0) throw Error("--updates, --log-every, --checkpoint-every must be >= 0 (log-every > 0)");
   check_writable(a.out);
   ds::Alignment aln = ds::read_alignment(a.alignment);
@@ -88,8 +84,10 @@ void run_train(const TrainArgs& a) {
     owned = std::make_unique<ds::Vae>(cfg, aln.length(), a.common.seed);
   }
   ds::Vae& model = *owned;
+  model.to(torch::Device(device));
   ds::WeightsOptions wo;
   wo.theta = model.config().theta;
+  wo.device = device;
   wo.method = ds::parse_weights_method(a.weights_method);
   at::Tensor codes = ds::encode_codes(aln.sequences);
   at::Tensor weights = ds::sequence_weights(codes, wo);
@@ -101,9 +99,9 @@ void run_train(const TrainArgs& a) {
   const ds::FocusInfo focus = focus_of(aln, trainer.neff());
   LossCurve curve(a.curve.empty() ? a.out + ".loss.tsv" : a.curve);
   if (!a.resume.empty()) curve.load_existing(trainer.steps_done());
-  std::fprintf(stderr, "seqnn deepseq train: %lld sequences x %lld columns, Neff %.1f; %lld -> %lld updates\n",
+  std::fprintf(stderr, "seqnn deepseq train: %lld sequences x %lld columns, Neff %.1f; %lld -> %lld updates on %s\n",
                static_cast<long long>(aln.size()), static_cast<long long>(aln.length()), trainer.neff(),
-               static_cast<long long>(trainer.steps_done()), static_cast<long long>(a.updates));
+               static_cast<long long>(trainer.steps_done()), static_cast<long long>(a.updates), device.c_str());
 
   const int64_t first = trainer.steps_done();
   ProgressBar bar("deepseq train", a.updates - first, "upd", !a.common.quiet);

@@ -44,12 +44,13 @@ void save_checkpoint(const std::string& path, const Vae& model, const FocusInfo&
   torch::serialize::OutputArchive out;
   out.write("config", text_tensor(model.config().to_json()));
   out.write("meta", text_tensor(meta.dump()));
-  out.write("encoder", model.encoder_params());
-  out.write("decoder_mu", model.decoder_mu());
-  out.write("decoder_log_sigma", model.decoder_log_sigma());
+  // Always CPU tensors: a model trained on a GPU loads on a machine without one.
+  out.write("encoder", model.encoder_params().cpu());
+  out.write("decoder_mu", model.decoder_mu().cpu());
+  out.write("decoder_log_sigma", model.decoder_log_sigma().cpu());
   if (trainer && optimizer_state) {
     std::vector<at::Tensor> adam = trainer->adam_state();
-    for (size_t i = 0; i < adam.size(); ++i) out.write("adam" + std::to_string(i), adam[i]);
+    for (size_t i = 0; i < adam.size(); ++i) out.write("adam" + std::to_string(i), adam[i].cpu());
     out.write("rng", trainer->rng_state());
   }
   std::ostringstream bytes;

@@ -67,8 +67,9 @@ at::Tensor mean_elbo(const Vae& model, const std::vector<std::string>& sequences
   torch::NoGradGuard no_grad;
   if (o.samples <= 0 || o.batch_size <= 0) throw Error("--samples and the batch size must be positive");
   const int64_t n = static_cast<int64_t>(sequences.size());
-  at::Tensor x = one_hot_codes(encode_codes(sequences)).reshape({n, -1});
-  at::Tensor total = torch::zeros({n}, torch::kDouble);
+  const at::Device dev = model.device();
+  at::Tensor x = one_hot_codes(encode_codes(sequences)).reshape({n, -1}).to(dev);
+  at::Tensor total = torch::zeros({n}, torch::TensorOptions().dtype(torch::kDouble).device(dev));
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
   at::Tensor eps_w = torch::empty_like(model.decoder_mu());
   std::vector<at::Tensor> enc = model.make_leaves(model.encoder_params(), model.encoder_segments(), false);
@@ -78,13 +79,13 @@ at::Tensor mean_elbo(const Vae& model, const std::vector<std::string>& sequences
     std::vector<at::Tensor> dec = model.make_leaves(w, model.decoder_segments(), false);
     for (int64_t a = 0; a < n; a += o.batch_size) {
       const int64_t b = std::min(n, a + o.batch_size);
-      at::Tensor eps_z = torch::randn({b - a, model.config().latent}, gen, torch::kFloat);
+      at::Tensor eps_z = torch::randn({b - a, model.config().latent}, gen, torch::kFloat).to(dev);
       ElboTerms t = model.elbo_terms(x.slice(0, a, b), eps_z, enc, dec);
       total.slice(0, a, b) += (t.log_px - t.kl_z).to(torch::kDouble);
     }
     if (o.progress) o.progress(s + 1, o.samples);
   }
-  return total / static_cast<double>(o.samples);
+  return (total / static_cast<double>(o.samples)).cpu();
 }
 
 IndependentSiteModel::IndependentSiteModel(const at::Tensor& codes, const at::Tensor& weights, double pseudocount) {

@@ -61,6 +61,16 @@ void adam_decoder(const DecoderSegmentPtrs& s, int64_t n, float mean_p, float in
 
 float* ptr(at::Tensor& t, int64_t off) { return t.data_ptr<float>() + off; }
 
+// adam_update as tensor operations (in place on p, m, v).
+void adam_tensors(at::Tensor p, at::Tensor m, at::Tensor v, const at::Tensor& g, float b1, float b2, float a, float c,
+                  float eps) {
+  m.mul_(b1).add_(g, 1.0f - b1);
+  v.mul_(b2).addcmul_(g, g, 1.0f - b2);
+  p.addcdiv_(m, v.sqrt().mul_(c).add_(eps), -a);
+}
+
+at::Tensor segment(const at::Tensor& flat, const Segment& s) { return flat.slice(0, s.offset, s.offset + s.numel()); }
+
 }  // namespace
 
 VaeTrainer::VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t seed)
@@ -68,8 +78,8 @@ VaeTrainer::VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t
   if (data_.dim() != 2 || data_.size(1) != model_.input_size() || weights_.numel() != data_.size(0)) {
     fail("deepsequence train", "data must be (N, L*20) with one weight per sequence");
   }
-  data_ = data_.to(torch::kFloat).contiguous();
-  weights_ = weights_.to(torch::kDouble).contiguous();
+  data_ = data_.to(model_.device(), torch::kFloat).contiguous();
+  weights_ = weights_.to(torch::kCPU, torch::kDouble).contiguous();  // drawn with the CPU generator
   neff_ = weights_.sum().item<double>();
   if (!(neff_ > 0)) fail("deepsequence train", "the sequence weights sum to zero");
   gen_ = at::make_generator<at::CPUGeneratorImpl>(seed);
@@ -82,6 +92,12 @@ VaeTrainer::VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t
   mu_v_ = torch::zeros_like(mu_m_);
   ls_m_ = torch::zeros_like(mu_m_);
   ls_v_ = torch::zeros_like(mu_m_);
+  tensor_ops_ = !model_.device().is_cpu();
+}
+
+void VaeTrainer::use_tensor_ops(bool on) {
+  if (!on && !model_.device().is_cpu()) fail("deepsequence train", "the fused update runs on the CPU only");
+  tensor_ops_ = on;
 }
 
 VaeTrainer::AdamCoef VaeTrainer::coefficients() const {
@@ -100,7 +116,7 @@ VaeTrainer::AdamCoef VaeTrainer::coefficients() const {
 StepStats VaeTrainer::step(bool with_kl) {
   const VaeConfig& c = model_.config();
   at::Tensor idx = torch::multinomial(weights_, c.batch_size, /*replacement=*/true, gen_);
-  at::Tensor x = data_.index_select(0, idx);
+  at::Tensor x = data_.index_select(0, idx.to(data_.device()));
   at::Tensor eps_z = torch::randn({c.batch_size, c.latent}, gen_, torch::kFloat);
   fill_normal(eps_w_, next_seed(gen_));
   return step_with(x, eps_z, eps_w_, with_kl);
@@ -108,13 +124,14 @@ StepStats VaeTrainer::step(bool with_kl) {
 
 StepStats VaeTrainer::step_with(const at::Tensor& x, const at::Tensor& eps_z, const at::Tensor& eps_w, bool with_kl) {
   Vae& m = model_;
-  at::Tensor eps = eps_w.contiguous();
+  const at::Device dev = m.device();
+  at::Tensor eps = eps_w.to(dev).contiguous();
   // Sample the decoder: sigma = exp(log sigma), w = mu + sigma * eps (two vectorised passes).
   at::exp_out(sigma_, m.decoder_log_sigma());
   at::addcmul_out(w_, m.decoder_mu(), sigma_, eps);
   std::vector<at::Tensor> enc = m.make_leaves(m.encoder_params(), m.encoder_segments(), true);
   std::vector<at::Tensor> dec = m.make_leaves(w_, m.decoder_segments(), true);
-  ElboTerms t = m.elbo_terms(x, eps_z, enc, dec);
+  ElboTerms t = m.elbo_terms(x.to(dev), eps_z.to(dev), enc, dec);
   at::Tensor loss = -(t.log_px - t.kl_z).mean();
   loss.backward();
 
@@ -126,6 +143,18 @@ StepStats VaeTrainer::step_with(const at::Tensor& x, const at::Tensor& eps_z, co
 
   torch::NoGradGuard no_grad;
   const AdamCoef k = coefficients();
+  if (tensor_ops_) {
+    update_tensor_ops(enc, dec, eps, k);
+  } else {
+    update_fused(enc, dec, eps, k);
+  }
+  ++steps_;
+  return st;
+}
+
+void VaeTrainer::update_fused(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec,
+                              const at::Tensor& eps, const AdamCoef& k) {
+  Vae& m = model_;
   const auto& es = m.encoder_segments();
   for (size_t i = 0; i < es.size(); ++i) {
     at::Tensor g = enc[i].grad().contiguous();
@@ -144,8 +173,30 @@ StepStats VaeTrainer::step_with(const at::Tensor& x, const at::Tensor& eps_z, co
     adam_decoder(p, ds[i].numel(), static_cast<float>(ds[i].prior_mean), static_cast<float>(1.0 / var_p), inv_neff,
                  k.b1, k.b2, k.a, k.c, k.eps);
   }
-  ++steps_;
-  return st;
+}
+
+// The same arithmetic as update_fused, as tensor operations on each segment (any device).
+void VaeTrainer::update_tensor_ops(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec,
+                                   const at::Tensor& eps, const AdamCoef& k) {
+  Vae& m = model_;
+  const auto& es = m.encoder_segments();
+  for (size_t i = 0; i < es.size(); ++i) {
+    adam_tensors(segment(m.encoder_params(), es[i]), segment(enc_m_, es[i]), segment(enc_v_, es[i]),
+                 enc[i].grad().reshape({-1}), k.b1, k.b2, k.a, k.c, k.eps);
+  }
+  const auto& ds = m.decoder_segments();
+  const double inv_neff = 1.0 / neff_;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    const Segment& s = ds[i];
+    const at::Tensor g = dec[i].grad().reshape({-1});
+    const at::Tensor mu = segment(m.decoder_mu(), s), sigma = segment(sigma_, s);
+    const double inv_var_p = 1.0 / (s.prior_sigma * s.prior_sigma);
+    // dL/dmu = g + (mu - mu_p) / (sigma_p^2 Neff);  dL/dlog sigma = g eps sigma + (sigma^2 / sigma_p^2 - 1) / Neff
+    at::Tensor gm = (mu - s.prior_mean).mul_(inv_var_p * inv_neff).add_(g);
+    at::Tensor gl = (sigma * sigma).mul_(inv_var_p).sub_(1.0).mul_(inv_neff).addcmul_(g * segment(eps, s), sigma);
+    adam_tensors(mu, segment(mu_m_, s), segment(mu_v_, s), gm, k.b1, k.b2, k.a, k.c, k.eps);
+    adam_tensors(segment(m.decoder_log_sigma(), s), segment(ls_m_, s), segment(ls_v_, s), gl, k.b1, k.b2, k.a, k.c, k.eps);
+  }
 }
 
 void VaeTrainer::set_state(const std::vector<at::Tensor>& adam, int64_t steps, const at::Tensor& rng_state) {

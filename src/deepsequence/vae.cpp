@@ -42,6 +42,15 @@ uint64_t mix(uint64_t x) {
 }  // namespace
 
 void fill_normal(at::Tensor& out, uint64_t seed) {
+  if (!out.is_cpu()) {
+    at::Generator g = at::globalContext().defaultGenerator(out.device());
+    {
+      std::lock_guard<std::mutex> lock(g.mutex());
+      g.set_current_seed(mix(seed));
+    }
+    out.normal_(0.0, 1.0, g);
+    return;
+  }
   constexpr int64_t kChunk = 1 << 20;
   const int64_t n = out.numel();
   const int64_t chunks = (n + kChunk - 1) / kChunk;
@@ -66,6 +75,12 @@ Vae::Vae(VaeConfig config, int64_t length, uint64_t seed) : config_(std::move(co
   if (length_ <= 0) fail("deepsequence model", "alignment length must be positive");
   build_segments();
   initialise(seed);
+}
+
+void Vae::to(const at::Device& device) {
+  enc_ = enc_.to(device);
+  dec_mu_ = dec_mu_.to(device);
+  dec_ls_ = dec_ls_.to(device);
 }
 
 int64_t Vae::input_size() const { return length_ * kAlphabetSize; }

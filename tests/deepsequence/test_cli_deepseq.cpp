@@ -1,5 +1,7 @@
 // `seqnn deepseq train | score | weights` end to end on a toy alignment: outputs, determinism,
 // skipped mutants, resume, one-line errors.
+#include <torch/cuda.h>
+
 #include <random>
 #include <sstream>
 
@@ -81,6 +83,22 @@ TEST(DsCli, TrainScoreWeightsEndToEnd) {
                     " --updates 40 --log-every 5 --threads 1 --quiet");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("30 -> 40 updates"), std::string::npos) << r.output;
+}
+
+// On a GPU: train there, then the checkpoint scores on the CPU (it holds CPU tensors).
+TEST(DsCli, TrainsOnCudaAndScoresOnTheCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  Toy t;
+  test::CliResult r = test::run_cli("deepseq train -a " + t.aln + " -c " + t.cfg + " -o " + t.dir.file("g.pt") +
+                                    " --updates 20 --log-every 5 --seed 3 --device cuda --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("updates on cuda"), std::string::npos) << r.output;
+  for (const char* dev : {"cpu", "cuda"}) {
+    r = test::run_cli("deepseq score -m " + t.dir.file("g.pt") + " -a " + t.aln + " --mutations " + t.csv +
+                      " --samples 4 --spearman fit --quiet --device " + dev + " -o " + t.dir.file(std::string(dev) + ".csv"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("4 scored"), std::string::npos) << r.output;
+  }
 }
 
 TEST(DsCli, BadInputIsAOneLineError) {

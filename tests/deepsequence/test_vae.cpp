@@ -58,7 +58,9 @@ TEST(DsVae, SegmentsFollowTheConfig) {
   EXPECT_EQ(m.decoder_log_sigma().min().item<float>(), -5.0f);
 }
 
-void expect_step_matches(const std::string& tag, const std::string& adam, double lr, double eps) {
+// kernel: "fused" (the CPU pass), "tensor_ops" (the GPU code, here on the CPU) or "cuda".
+void expect_step_matches(const std::string& tag, const std::string& adam, double lr, double eps,
+                         const std::string& kernel = "fused") {
   auto m = load_case("full");
   nlohmann::json j = fixture_configs().at("full");
   j["adam"] = adam;
@@ -70,14 +72,17 @@ void expect_step_matches(const std::string& tag, const std::string& adam, double
   model.decoder_log_sigma().copy_(m->decoder_log_sigma());
   at::Tensor x = fx("full_x");
   const double neff = fixture_configs().at("neff").get<double>();
+  if (kernel == "cuda") model.to(torch::Device("cuda"));
   VaeTrainer tr(model, x, torch::full({x.size(0)}, neff / static_cast<double>(x.size(0)), torch::kDouble), 0);
+  if (kernel == "tensor_ops") tr.use_tensor_ops(true);
+  EXPECT_EQ(tr.uses_tensor_ops(), kernel != "fused");
   StepStats st = tr.step_with(x, fx("full_eps_z"), fx("full_eps_w"), true);
   EXPECT_NEAR(st.loss, fx("full_loss").item<double>(), 1e-4 * std::fabs(fx("full_loss").item<double>()));
   // Parameters move by up to ~1 (standard) or ~3e-4 (original); compare the moves.
   for (const char* part : {"enc", "mu", "ls"}) {
     at::Tensor before = fx(std::string("full_") + part);
-    at::Tensor after = std::string(part) == "enc" ? model.encoder_params()
-                       : std::string(part) == "mu" ? model.decoder_mu() : model.decoder_log_sigma();
+    at::Tensor after = (std::string(part) == "enc" ? model.encoder_params()
+                        : std::string(part) == "mu" ? model.decoder_mu() : model.decoder_log_sigma()).cpu();
     at::Tensor ref_move = fx(tag + "_" + part) - before;
     at::Tensor move = after - before;
     EXPECT_GT(ref_move.abs().max().item<double>(), 0.0);
@@ -88,6 +93,40 @@ void expect_step_matches(const std::string& tag, const std::string& adam, double
 TEST(DsVae, StandardAdamStepMatchesPyTorchAutogradAndOptim) { expect_step_matches("full_std", "standard", 1.0, 1.0); }
 
 TEST(DsVae, OriginalAdamStepMatchesTheanoVariant) { expect_step_matches("full_orig", "original", 1e-3, 1e-8); }
+
+TEST(DsVae, TensorOpsStepMatchesPyTorchReference) {
+  expect_step_matches("full_std", "standard", 1.0, 1.0, "tensor_ops");
+  expect_step_matches("full_orig", "original", 1e-3, 1e-8, "tensor_ops");
+}
+
+TEST(DsVae, CudaStepMatchesPyTorchReference) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  expect_step_matches("full_std", "standard", 1.0, 1.0, "cuda");
+  expect_step_matches("full_orig", "original", 1e-3, 1e-8, "cuda");
+}
+
+// A small model trained for a few random steps both ways: the same batches and noise, the same
+// parameters up to float rounding (the two paths order the arithmetic differently).
+TEST(DsVae, TensorOpsAndFusedUpdatesTrainAlike) {
+  VaeConfig cfg = VaeConfig::from_json(R"({"encoder":[16],"latent":3,"decoder":[8,12],"dictionary":5,"batch_size":7})", "t");
+  const int64_t len = 9;
+  torch::manual_seed(11);
+  at::Tensor data = torch::one_hot(torch::randint(0, 21, {40, len}), 21).slice(2, 0, 20).reshape({40, -1}).to(torch::kFloat);
+  at::Tensor weights = torch::rand({40}, torch::kDouble) + 0.1;
+  Vae a(cfg, len, 2), b(cfg, len, 2);
+  VaeTrainer ta(a, data, weights, 9), tb(b, data, weights, 9);
+  tb.use_tensor_ops(true);
+  for (int i = 0; i < 6; ++i) {
+    const StepStats sa = ta.step(true), sb = tb.step(true);
+    EXPECT_NEAR(sa.loss, sb.loss, 1e-4 * std::fabs(sa.loss)) << "step " << i;
+  }
+  at::Tensor start = Vae(cfg, len, 2).decoder_mu();
+  const double moved = (a.decoder_mu() - start).abs().max().item<double>();
+  EXPECT_GT(moved, 1e-3);
+  EXPECT_TENSOR_NEAR(a.decoder_mu(), b.decoder_mu(), 1e-3 * moved);
+  EXPECT_TENSOR_NEAR(a.decoder_log_sigma(), b.decoder_log_sigma(), 1e-4);
+  EXPECT_TENSOR_NEAR(a.encoder_params(), b.encoder_params(), 1e-4);
+}
 
 TEST(DsVae, DecoderKlMatchesMonteCarlo) {
   // One decoder segment of each prior: N(0, 1) and the sparsity prior N(mu_s, 4^2).

@@ -8,7 +8,9 @@
 // reparameterisation and the KL of the weights have simple closed-form gradients
 //   dL/dmu = g + (mu - mu_p) / (sigma_p^2 Neff),
 //   dL/dlog sigma = g * eps * sigma + (sigma^2 / sigma_p^2 - 1) / Neff,
-// which one fused pass over the flat buffers applies together with Adam (see docs).
+// which one fused pass over the flat buffers applies together with Adam (see docs). That pass is
+// CPU code; on a GPU (the model's device decides) the same update runs as a dozen tensor
+// operations per parameter segment.
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 
@@ -28,8 +30,15 @@ struct StepStats {
 
 class VaeTrainer {
  public:
-  // data: (N, L*20) float one-hot; weights: (N) sequence weights (Neff = their sum).
+  // data: (N, L*20) float one-hot; weights: (N) sequence weights (Neff = their sum). Training
+  // runs on the model's device (move the model first); the batch draws stay on the CPU generator,
+  // so a checkpoint resumes on any device.
   VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t seed);
+
+  // The update as tensor operations instead of the fused CPU pass (the default off the CPU; on
+  // the CPU for tests, which compare both with the PyTorch reference).
+  void use_tensor_ops(bool on);
+  bool uses_tensor_ops() const { return tensor_ops_; }
 
   // One update with a fresh batch and fresh noise. with_kl: also compute the decoder KL (one
   // extra pass over the parameters; the update itself never needs its value).
@@ -49,6 +58,10 @@ class VaeTrainer {
  private:
   struct AdamCoef;
   AdamCoef coefficients() const;
+  void update_fused(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec, const at::Tensor& eps,
+                    const AdamCoef& k);
+  void update_tensor_ops(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec, const at::Tensor& eps,
+                         const AdamCoef& k);
   Vae& model_;
   at::Tensor data_, weights_;
   double neff_;
@@ -56,6 +69,7 @@ class VaeTrainer {
   at::Tensor eps_w_, sigma_, w_;  // persistent: no 80 MB allocations (page faults) per step
   at::Tensor enc_m_, enc_v_, mu_m_, mu_v_, ls_m_, ls_v_;
   int64_t steps_ = 0;
+  bool tensor_ops_ = false;
 };
 
 }  // namespace seqnn::ds

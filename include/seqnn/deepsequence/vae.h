@@ -38,10 +38,11 @@ struct ElboTerms {
   at::Tensor kl_z;    // (B) KL(q(z|x) || N(0, I))
 };
 
-// Fills a contiguous float tensor with N(0, 1) noise in fixed chunks of 2^20 elements, each
-// from its own generator seeded by (seed, chunk index): the chunks fill in parallel, and the
-// numbers are the same for any thread count. (One generator for ~20 M decoder weights would be a
-// serial pass of ~0.1 s per update.)
+// Fills a contiguous float tensor with N(0, 1) noise determined by `seed`. On the CPU: fixed
+// chunks of 2^20 elements, each from its own generator seeded by (seed, chunk index), so the
+// chunks fill in parallel and the numbers are the same for any thread count (one generator for
+// ~20 M decoder weights would be a serial pass of ~0.1 s per update). On a GPU: the device's
+// default generator, reseeded with `seed` (other numbers than on the CPU, equally reproducible).
 void fill_normal(at::Tensor& out, uint64_t seed);
 // Draws a 64-bit seed from a generator (for fill_normal).
 uint64_t next_seed(at::Generator& gen);
@@ -52,6 +53,9 @@ class Vae {
   Vae(VaeConfig config, int64_t length, uint64_t seed);
 
   const VaeConfig& config() const { return config_; }
+  // Moves the parameters to a device (cpu, cuda, cuda:1). Everything else follows the parameters.
+  void to(const at::Device& device);
+  at::Device device() const { return enc_.device(); }
   int64_t length() const { return length_; }
   int64_t input_size() const;  // L * 20
 
