@@ -28,6 +28,18 @@ std::unique_ptr<Vae> load_case(const std::string& tag) {
 
 at::Tensor fx(const std::string& name) { return test::fixture_npy("deepsequence/" + name); }
 
+// A small model and 40 random one-hot sequences with random weights, for multi-step tests.
+struct SmallProblem {
+  VaeConfig cfg = VaeConfig::from_json(R"({"encoder":[16],"latent":3,"decoder":[8,12],"dictionary":5,"batch_size":7})", "t");
+  int64_t len = 9;
+  at::Tensor data, weights;
+  SmallProblem() {
+    torch::manual_seed(11);
+    data = torch::one_hot(torch::randint(0, 21, {40, len}), 21).slice(2, 0, 20).reshape({40, -1}).to(torch::kFloat);
+    weights = torch::rand({40}, torch::kDouble) + 0.1;
+  }
+};
+
 void expect_elbo_matches(const std::string& tag) {
   auto m = load_case(tag);
   at::Tensor w = m->sample_decoder(fx(tag + "_eps_w"));
@@ -108,11 +120,10 @@ TEST(DsVae, CudaStepMatchesPyTorchReference) {
 // A small model trained for a few random steps both ways: the same batches and noise, the same
 // parameters up to float rounding (the two paths order the arithmetic differently).
 TEST(DsVae, TensorOpsAndFusedUpdatesTrainAlike) {
-  VaeConfig cfg = VaeConfig::from_json(R"({"encoder":[16],"latent":3,"decoder":[8,12],"dictionary":5,"batch_size":7})", "t");
-  const int64_t len = 9;
-  torch::manual_seed(11);
-  at::Tensor data = torch::one_hot(torch::randint(0, 21, {40, len}), 21).slice(2, 0, 20).reshape({40, -1}).to(torch::kFloat);
-  at::Tensor weights = torch::rand({40}, torch::kDouble) + 0.1;
+  const SmallProblem p;
+  const VaeConfig& cfg = p.cfg;
+  const int64_t len = p.len;
+  const at::Tensor &data = p.data, &weights = p.weights;
   Vae a(cfg, len, 2), b(cfg, len, 2);
   VaeTrainer ta(a, data, weights, 9), tb(b, data, weights, 9);
   tb.use_tensor_ops(true);
@@ -171,11 +182,10 @@ TEST(DsVae, LatentKlMatchesMonteCarlo) {
 }
 
 TEST(DsVae, ResumeGivesTheSameParametersAsAnUnbrokenRun) {
-  VaeConfig cfg = VaeConfig::from_json(R"({"encoder":[16],"latent":3,"decoder":[8,12],"dictionary":5,"batch_size":7})", "t");
-  const int64_t len = 9;
-  torch::manual_seed(11);
-  at::Tensor data = torch::one_hot(torch::randint(0, 21, {40, len}), 21).slice(2, 0, 20).reshape({40, -1}).to(torch::kFloat);
-  at::Tensor weights = torch::rand({40}, torch::kDouble) + 0.1;
+  const SmallProblem p;
+  const VaeConfig& cfg = p.cfg;
+  const int64_t len = p.len;
+  const at::Tensor &data = p.data, &weights = p.weights;
   Vae a(cfg, len, 2);
   VaeTrainer ta(a, data, weights, 9);
   for (int i = 0; i < 5; ++i) ta.step(false);
