@@ -13,5 +13,5 @@ WIDTHS=${WIDTHS:-9,9,9,9}
 THREADS=${THREADS:-2}
 LR=${LR:-1e-3}
 "$BUILD/seqnn" rna train --data "$DATA" --max-records "$N" --num-filters "$FILTERS" --filter-width "$WIDTHS" \
-  --hidden 50 --lr "$LR" --epochs "$EPOCHS" --batch-size 20 --max-length 200 --threads "$THREADS" --seed 5555 --out "$OUT"
+  --dense-units 50 --lr "$LR" --epochs "$EPOCHS" --batch-size 20 --max-length 200 --threads "$THREADS" --seed 5555 --out "$OUT"
 column -s, -t < "$OUT/metrics.csv" | cut -c1-400

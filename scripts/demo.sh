@@ -34,7 +34,7 @@ awk 'NR == 1 { name = substr($1, 2); print "##fileformat=VCFv4.2"; print "##cont
      END { for (i = 1; i <= 20; i++) { p = 200 * i + 7; r = substr(seq, p, 1); a = (r == "A") ? "G" : "A";
            printf "%s\t%d\tv%d\t%s\t%s\t.\t.\t.\n", name, p, i, r, a } }' "$OUT/genome5k.fa" > "$OUT/snvs.vcf"
 "$SEQNN" score-variants --model tests/fixtures/deepsea_small.pt --genome "$OUT/genome5k.fa" --vcf "$OUT/snvs.vcf" \
-  --tasks 0 1 --scores diff logit_diff --mc-samples 20 --out "$OUT/variant_scores.tsv"
+  --target 0 1 --scores diff logit_diff --mc-samples 20 --out "$OUT/variant_scores.tsv"
 head -n 4 "$OUT/variant_scores.tsv" | cut -f 1-5,7,11,13,15,17,19,21,23,25  # task0: diff, ref/alt mean and sd, diff mean and sd, ref-alt corr, P(diff>0)
 
 GENOME=../shared/data/dna/grch37_chr20/GRCh37.chr20.fa.gz

@@ -16,15 +16,16 @@ SEQNN=$BUILD/seqnn
 mkdir -p $OUT
 # 1. weights, both exact methods (identical output)
 $SEQNN deepseq weights -a $ALN -o $OUT/weights.tsv --threads $T --device cpu
-$SEQNN deepseq weights -a $ALN -o $OUT/weights_matmul.tsv --method matmul --threads $T --device cpu
+$SEQNN deepseq weights -a $ALN -o $OUT/weights_matmul.tsv --weights-method matmul --threads $T --device cpu
 cmp $OUT/weights.tsv $OUT/weights_matmul.tsv
 # 2. independent-site baseline, and its numpy/scipy check
 $SEQNN deepseq score -a $ALN --mutations $CSV --independent --spearman 2500 -o $OUT/independent.csv --threads $T
 (cd bench/deepsequence && /usr/bin/python3 independent_reference.py)
-# 3. training speed: seqnn, then the PyTorch reference, back to back
-/usr/bin/time -f "seqnn 2 updates: %e s wall, %U user, %S sys" $SEQNN deepseq train -a $ALN -o $OUT/speed2.pt \
+# 3. training speed: seqnn, then the PyTorch reference, back to back (fresh run directories)
+rm -rf $OUT/speed2 $OUT/speed12
+/usr/bin/time -f "seqnn 2 updates: %e s wall, %U user, %S sys" $SEQNN deepseq train -a $ALN -o $OUT/speed2 \
   --updates 2 --threads $T --device cpu --seed 2 --quiet
-/usr/bin/time -f "seqnn 12 updates: %e s wall, %U user, %S sys" $SEQNN deepseq train -a $ALN -o $OUT/speed12.pt \
+/usr/bin/time -f "seqnn 12 updates: %e s wall, %U user, %S sys" $SEQNN deepseq train -a $ALN -o $OUT/speed12 \
   --updates 12 --log-every 2 --threads $T --device cpu --seed 2 --quiet
 (cd bench/deepsequence && /usr/bin/python3 bench_reference.py --threads $T --updates 4 --score-draws 2)
 # 4. rho against updates

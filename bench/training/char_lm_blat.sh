@@ -10,5 +10,5 @@ THREADS=${THREADS:-2}
 EPOCHS=${EPOCHS:-3}
 "$BUILD"/seqnn train-lm --fasta "$A2M" --strip-gaps --alphabet protein --embedding 32 --hidden 128 \
   --epochs "$EPOCHS" --batch-size 32 --lr 0.003 --val-fraction 0.1 --split-seed 1 --seed 1 \
-  --threads "$THREADS" --quiet --result "$OUT" ${RESUME:+--resume}
-"$BUILD"/seqnn generate --model "$OUT/lm_best.pt" --n 5 --temperature 0.8 --seed 1 --max-length 400 --out "$OUT/generated.fa" --quiet
+  --threads "$THREADS" --quiet --out "$OUT" ${RESUME:+--resume}
+"$BUILD"/seqnn generate --model "$OUT/model_best.pt" --n 5 --temperature 0.8 --seed 1 --max-length 400 --out "$OUT/generated.fa" --quiet

@@ -20,7 +20,7 @@ for k in 0 1 2 3 4; do
     --dense-units 64 --dropout 0.2 --bucket \
     --epochs "$EPOCHS" --batch-size 32 --lr 0.001 --early-stopping 6 --best-rule meas.spearman \
     --folds 5 --fold "$k" --val-fraction 0.1 --split-seed 1 --seed 1 \
-    --threads "$THREADS" --quiet --result "$OUT/$tag/fold$k"
+    --threads "$THREADS" --quiet --out "$OUT/$tag/fold$k"
 done
 if [ "${BASELINE:-1}" = 1 ]; then
   /usr/bin/python3 "$(dirname "$0")"/mhc_baseline.py "$DATA/combined_test_BLIND_dataset_from_kim2013.csv" "$ALLELE" "$OUT/$tag"

@@ -18,6 +18,6 @@ for p in $PROTEINS; do
     --dense-units 100 --dropout 0.5 \
     --epochs "$EPOCHS" --batch-size 64 --lr 0.001 --early-stopping 4 --lr-schedule plateau \
     --val-fraction 0.1 --split-seed 1 --seed 1 --best-rule "label.auroc" \
-    --threads "$THREADS" --quiet --result "$OUT/$p"
+    --threads "$THREADS" --quiet --out "$OUT/$p"
   grep ',test,' "$OUT/$p/metrics.csv" | sed "s/^/$p test: /"
 done

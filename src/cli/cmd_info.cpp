@@ -7,11 +7,11 @@
 namespace seqnn::cli {
 
 void register_info(CLI::App& app) {
+  auto common = std::make_shared<CommonOptions>();
   auto* cmd = add_command(app, "info", "print versions, the BLAS in use, threads and devices");
-  auto threads = std::make_shared<int>(0);
-  cmd->add_option("--threads", *threads, "set the thread count first (0 = all cores)");
-  cmd->callback([threads] {
-    set_threads(*threads);
+  add_common_options(cmd, *common);
+  cmd->callback([common] {
+    apply_common_options(*common);
     std::fputs(runtime_report().c_str(), stdout);
   });
 }

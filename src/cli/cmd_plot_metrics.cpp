@@ -29,8 +29,10 @@ void run_plot(const PlotArgs& a) {
 void register_plot_metrics(CLI::App& app) {
   auto a = std::make_shared<PlotArgs>();
   auto* cmd = add_command(app, "plot-metrics", "draw training curves from metrics.csv (.svg or .png)");
-  cmd->add_option("metrics", a->metrics, "metrics.csv written by train or train-lm")->required();
-  cmd->add_option("--out,-o", a->out, "output .svg or .png")->required();
+  cmd->add_option("metrics", a->metrics, "metrics.csv written by a trainer (train, train-lm, rna train, deepseq train)")
+      ->type_name("FILE")
+      ->required();
+  add_out_option(cmd, a->out, "output .svg or .png");
   cmd->add_option("--best-rule", a->best_rule, "rule for the best epoch reported (sum or a column)")->capture_default_str();
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_plot(*a); });

@@ -9,7 +9,9 @@ namespace seqnn::cli {
 
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
   cmd->add_option("--device", opts.device, "cpu, cuda, cuda:N or auto (CUDA when available)")->capture_default_str();
-  cmd->add_option("--threads", opts.threads, "CPU threads for LibTorch and BLAS (0 = all cores)")->capture_default_str();
+  cmd->add_option("--threads", opts.threads, "CPU threads for LibTorch and BLAS (0 = all cores)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--seed", opts.seed, "random seed (results are deterministic for a given seed)")->capture_default_str();
   cmd->add_flag("--quiet,-q", opts.quiet, "no progress bar");
 }
@@ -26,11 +28,69 @@ std::string apply_common_options(const CommonOptions& opts) {
   return device;
 }
 
+CLI::Option* add_model_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--model,-m", path, help)->type_name("FILE")->required();
+}
+
+CLI::Option* add_out_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--out,-o", path, help)->type_name("PATH")->required();
+}
+
+CLI::Option* add_fasta_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--fasta,-f", path, help)->type_name("FILE");
+}
+
+CLI::Option* add_genome_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--genome,-g", path, help)->type_name("FILE");
+}
+
+CLI::Option* add_bed_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--bed,-b", path, help)->type_name("FILE");
+}
+
+CLI::Option* add_config_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--config,-c", path, help)->type_name("FILE");
+}
+
+CLI::Option* add_batch_size_option(CLI::App* cmd, int64_t& n, const std::string& help) {
+  return cmd->add_option("--batch-size", n, help)->check(CLI::PositiveNumber)->capture_default_str();
+}
+
+CLI::Option* add_chunk_option(CLI::App* cmd, int64_t& n, const std::string& help) {
+  return cmd->add_option("--chunk", n, help)->check(CLI::PositiveNumber)->capture_default_str();
+}
+
+CLI::Option* add_target_option(CLI::App* cmd, std::vector<std::string>& targets) {
+  return cmd->add_option("--target", targets, "output columns to keep, by index or name (default: all)")->type_name("COLUMN");
+}
+
+CLI::Option* add_epochs_option(CLI::App* cmd, int64_t& epochs) {
+  return cmd->add_option("--epochs", epochs, "training epochs")->check(CLI::PositiveNumber)->capture_default_str();
+}
+
+CLI::Option* add_lr_option(CLI::App* cmd, double& lr, const std::string& help) {
+  return cmd->add_option("--lr", lr, help)->check(CLI::PositiveNumber)->capture_default_str();
+}
+
+CLI::Option* add_val_fraction_option(CLI::App* cmd, double& fraction) {
+  return cmd->add_option("--val-fraction", fraction, "fraction of the training data held out for validation")
+      ->check(CLI::Range(0.0, 0.999999))
+      ->capture_default_str();
+}
+
+CLI::Option* add_resume_flag(CLI::App* cmd, bool& resume) {
+  return cmd->add_flag("--resume", resume,
+                       "continue from the last checkpoint in --out (same flags; gives the uninterrupted run's result)");
+}
+
 void add_mc_options(CLI::App* cmd, McCliOptions& opts, bool with_pairing) {
-  cmd->add_option("--mc-samples", opts.samples, "Monte-Carlo dropout: K stochastic passes (0 = off)")->capture_default_str();
+  cmd->add_option("--mc-samples", opts.samples, "Monte-Carlo dropout: K stochastic passes (0 = off; K >= 2)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--mc-seed", opts.seed, "seed of the dropout masks")->capture_default_str();
   if (with_pairing) {
     cmd->add_option("--mc-pairing", opts.pairing, "paired: reference and alternative share masks; independent: standard MC dropout")
+        ->check(CLI::IsMember({"paired", "independent"}))
         ->capture_default_str();
   }
 }
@@ -47,6 +107,21 @@ McOptions to_mc_options(const McCliOptions& opts) {
 
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description) {
   return app.add_subcommand(name, description);
+}
+
+void register_all_commands(CLI::App& app) {
+  register_info(app);
+  register_predict(app);
+  register_simulate(app);
+  register_init_model(app);
+  register_ism(app);
+  register_score_variants(app);
+  register_train(app);
+  register_train_lm(app);
+  register_generate(app);
+  register_plot_metrics(app);
+  register_deepseq(app);
+  register_rna(app);
 }
 
 }  // namespace seqnn::cli

@@ -1,10 +1,16 @@
 #pragma once
-// The flags every seqnn command shares (one vocabulary across commands, like bcftools), and the
-// per-command plumbing: apply threads/seed, warn about a slow BLAS, run with one-line errors.
+// The flags every seqnn command shares, each written once (one vocabulary across commands, like
+// bcftools; docs/cli.md is the table), and the per-command plumbing: apply threads/seed, warn
+// about a slow BLAS, register a command whose errors become one line.
+//
+// A command's file only wires flags to an options struct with these adders and calls one
+// library function. Numeric flags are typed (INT, UINT, FLOAT in --help) and range-checked by
+// CLI11, so `--batch-size 0` is refused before the command runs.
 #include <CLI/CLI.hpp>
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "seqnn/inference/mc_dropout.h"
 
@@ -17,10 +23,40 @@ struct CommonOptions {
   bool quiet = false;
 };
 
-// Adds --device, --threads, --seed, --quiet to a subcommand.
+// Adds --device, --threads, --seed, -q/--quiet to a command.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);
 // Applies threads and seed; resolves the device name (throws seqnn::Error for a bad one).
 std::string apply_common_options(const CommonOptions& opts);
+
+// -m/--model FILE (required unless the caller says otherwise).
+CLI::Option* add_model_option(CLI::App* cmd, std::string& path, const std::string& help = "model file (TorchScript or native seqnn)");
+// -o/--out PATH (required): the output file, or the output directory of a training command.
+CLI::Option* add_out_option(CLI::App* cmd, std::string& path, const std::string& help);
+// -f/--fasta FILE.
+CLI::Option* add_fasta_option(CLI::App* cmd, std::string& path, const std::string& help);
+// -g/--genome FILE: an indexed reference FASTA.
+CLI::Option* add_genome_option(CLI::App* cmd, std::string& path,
+                               const std::string& help = "reference FASTA with .fai (bgzip also needs .gzi)");
+// -b/--bed FILE: intervals whose windows are cut from --genome.
+CLI::Option* add_bed_option(CLI::App* cmd, std::string& path, const std::string& help);
+// -c/--config FILE: a JSON config.
+CLI::Option* add_config_option(CLI::App* cmd, std::string& path, const std::string& help);
+// --batch-size INT > 0: items per forward pass (or per training step).
+CLI::Option* add_batch_size_option(CLI::App* cmd, int64_t& n, const std::string& help);
+// --chunk INT > 0: items read and processed at a time (bounds memory).
+CLI::Option* add_chunk_option(CLI::App* cmd, int64_t& n, const std::string& help);
+// --target NAME|INDEX ...: output columns to keep (default all).
+CLI::Option* add_target_option(CLI::App* cmd, std::vector<std::string>& targets);
+
+// The training vocabulary (train, train-lm, rna train, deepseq train).
+// --epochs INT > 0.
+CLI::Option* add_epochs_option(CLI::App* cmd, int64_t& epochs);
+// --lr FLOAT > 0.
+CLI::Option* add_lr_option(CLI::App* cmd, double& lr, const std::string& help = "learning rate");
+// --val-fraction FLOAT in [0, 1).
+CLI::Option* add_val_fraction_option(CLI::App* cmd, double& fraction);
+// --resume: continue from the last checkpoint in --out (the same result as one uninterrupted run).
+CLI::Option* add_resume_flag(CLI::App* cmd, bool& resume);
 
 // --mc-samples K, --mc-seed S, --mc-pairing paired|independent (predict, ism, score-variants).
 struct McCliOptions {
@@ -31,9 +67,11 @@ struct McCliOptions {
 void add_mc_options(CLI::App* cmd, McCliOptions& opts, bool with_pairing);
 McOptions to_mc_options(const McCliOptions& opts);
 
-// Registers a subcommand whose body runs inside the error handler: seqnn::Error and other
-// exceptions become "seqnn <name>: error: <one line>" and exit code 1.
+// Registers a subcommand of app (or of a command group such as `rna`).
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description);
+
+// Every command, as main() registers them (tests walk the same tree).
+void register_all_commands(CLI::App& app);
 
 // Each command file defines one of these.
 void register_info(CLI::App& app);

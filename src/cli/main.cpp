@@ -11,18 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"seqnn " SEQNN_VERSION ": deep learning on biological sequences (DNA, RNA, protein)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", SEQNN_VERSION);
-  seqnn::cli::register_info(app);
-  seqnn::cli::register_predict(app);
-  seqnn::cli::register_simulate(app);
-  seqnn::cli::register_init_model(app);
-  seqnn::cli::register_ism(app);
-  seqnn::cli::register_score_variants(app);
-  seqnn::cli::register_train(app);
-  seqnn::cli::register_train_lm(app);
-  seqnn::cli::register_generate(app);
-  seqnn::cli::register_plot_metrics(app);
-  seqnn::cli::register_deepseq(app);
-  seqnn::cli::register_rna(app);
+  seqnn::cli::register_all_commands(app);
   hts_set_log_level(HTS_LOG_ERROR);  // seqnn reports problems itself, in one line
 
   try {

@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -29,12 +28,6 @@ at::Tensor read(torch::serialize::InputArchive& in, const std::string& key, cons
 }
 
 }  // namespace
-
-int64_t FocusInfo::column_of(int64_t position) const {
-  auto it = std::lower_bound(positions.begin(), positions.end(), position);
-  if (it == positions.end() || *it != position) return -1;
-  return it - positions.begin();
-}
 
 void save_checkpoint(const std::string& path, const Vae& model, const FocusInfo& focus, const VaeTrainer* trainer,
                      bool optimizer_state) {

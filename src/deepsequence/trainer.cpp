@@ -103,7 +103,7 @@ void VaeTrainer::use_tensor_ops(bool on) {
 VaeTrainer::AdamCoef VaeTrainer::coefficients() const {
   const VaeConfig& c = model_.config();
   AdamCoef k{static_cast<float>(c.beta1), static_cast<float>(c.beta2), 0, 1, static_cast<float>(c.adam_epsilon)};
-  if (c.adam == "original") {
+  if (c.adam == AdamVariant::kOriginal) {
     k.a = static_cast<float>(c.learning_rate * std::sqrt(1.0 - c.beta2) / (1.0 - c.beta1));
   } else {
     const double t = static_cast<double>(steps_ + 1);

@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "inference/batching.h"
+#include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -93,6 +93,16 @@ PairedMoments::Summary PairedMoments::summary(int64_t samples) const {
   return s;
 }
 
+std::vector<at::Tensor> PairedMoments::Summary::reported() const {
+  return {ref_mean, ref_sd, alt_mean, alt_sd, diff_mean, diff_sd, corr, p_diff_positive};
+}
+
+const std::vector<std::string>& paired_statistic_names() {
+  static const std::vector<std::string> names = {"ref_mean", "ref_sd",  "alt_mean", "alt_sd",
+                                                 "diff_mean", "diff_sd", "corr",     "p_diff_gt0"};
+  return names;
+}
+
 McPrediction predict_mc(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args,
                         const PredictOptions& opts, const McOptions& mc) {
   if (!mc.enabled()) throw Error("predict_mc: --mc-samples must be positive");
@@ -104,28 +114,32 @@ McPrediction predict_mc(Model& model, const at::Tensor& X, const std::vector<at:
       throw Error("predict: argument " + std::to_string(i + 1) + " is not aligned with X");
     }
   }
-  McDropoutGuard guard(model, opts.device, opts.dtype);
-  c10::InferenceMode inference;
+  BatchRunner runner(model, opts, DropoutSampling::kOn);
   ModelOutput structure;
   std::vector<RunningMoments> moments;
   for (int64_t k = 1; k <= mc.samples; ++k) {
-    for (int64_t start = 0; start < N; start += opts.batch_size) {
-      const int64_t n = std::min(opts.batch_size, N - start);
-      std::vector<at::Tensor> ab;
-      for (const auto& a : args) ab.push_back(prepare_arg(a.narrow(0, start, n), guard.device(), guard.dtype()));
-      seed_dropout(mc.seed, k, 0);
-      ModelOutput out = model.forward(prepare_input(X.narrow(0, start, n), guard.device(), guard.dtype()), ab);
-      if (moments.empty()) {
-        structure = out.with({});
-        for (const auto& t : out.tensors) {
-          auto shape = t.sizes().vec();
-          shape[0] = N;
-          moments.emplace_back(shape);
-        }
-      }
-      for (size_t j = 0; j < out.size(); ++j) moments[j].add(k, start, out[j].to(torch::kCPU));
-      if (opts.progress) opts.progress((k - 1) * N + start + n, mc.samples * N);
-    }
+    runner.run(
+        N, opts.batch_size,
+        [&](int64_t start, int64_t n) {
+          ModelBatch batch{X.narrow(0, start, n), {}};
+          for (const auto& a : args) batch.args.push_back(a.narrow(0, start, n));
+          seed_dropout(mc.seed, k, 0);
+          return batch;
+        },
+        [&](int64_t start, int64_t, const ModelOutput& out) {
+          if (moments.empty()) {
+            structure = out.with({});
+            for (const auto& t : out.tensors) {
+              auto shape = t.sizes().vec();
+              shape[0] = N;
+              moments.emplace_back(shape);
+            }
+          }
+          for (size_t j = 0; j < out.size(); ++j) moments[j].add(k, start, out[j].to(torch::kCPU));
+        },
+        [&](int64_t done, int64_t) {
+          if (opts.progress) opts.progress((k - 1) * N + done, mc.samples * N);
+        });
   }
   McPrediction result{structure.with({}), structure.with({})};
   for (auto& m : moments) {

@@ -1,6 +1,6 @@
 #include "seqnn/inference/predict.h"
 
-#include "inference/batching.h"
+#include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/runtime_info.h"
 
@@ -28,33 +28,6 @@ ModelStateGuard::~ModelStateGuard() {
   }
 }
 
-void OutputAssembler::put(const ModelOutput& batch, int64_t offset, int64_t n) {
-  if (!started_) {
-    result_ = batch.with({});
-    for (size_t k = 0; k < batch.size(); ++k) {
-      auto shape = batch[k].sizes().vec();
-      if (shape.empty() || shape[0] != n) {
-        throw Error("model output '" + batch.names[k] + "' has shape " + c10::str(batch[k].sizes()) +
-                    ", whose first dimension is not the batch size " + std::to_string(n));
-      }
-      shape[0] = rows_;
-      at::ScalarType t = batch[k].scalar_type();
-      if (t == at::kHalf || t == at::kBFloat16) t = at::kFloat;
-      result_.tensors.push_back(torch::empty(shape, torch::TensorOptions().dtype(t)));
-    }
-    started_ = true;
-  }
-  if (batch.names != result_.names) throw Error("model output structure changed between batches");
-  for (size_t k = 0; k < batch.size(); ++k) {
-    if (batch[k].dim() == 0 || batch[k].size(0) != n ||
-        batch[k].sizes().slice(1) != result_.tensors[k].sizes().slice(1)) {
-      throw Error("model output '" + batch.names[k] + "' has shape " + c10::str(batch[k].sizes()) +
-                  " in one batch and trailing shape " + c10::str(result_.tensors[k].sizes().slice(1)) + " in another");
-    }
-    result_.tensors[k].narrow(0, offset, n).copy_(batch[k]);
-  }
-}
-
 namespace {
 
 void check_args_aligned(const at::Tensor& X, const std::vector<at::Tensor>& args) {
@@ -75,18 +48,16 @@ ModelOutput predict(Model& model, const at::Tensor& X, const std::vector<at::Ten
   check_args_aligned(X, args);
   const int64_t N = X.size(0);
   if (N == 0) throw Error("predict: no sequences");
-  ModelStateGuard guard(model, opts.device, opts.dtype);
-  c10::InferenceMode inference;
+  BatchRunner runner(model, opts);
   OutputAssembler out(N);
-  for (int64_t start = 0; start < N; start += opts.batch_size) {
-    const int64_t n = std::min(opts.batch_size, N - start);
-    at::Tensor xb = prepare_input(X.narrow(0, start, n), guard.device(), guard.dtype());
-    std::vector<at::Tensor> ab;
-    ab.reserve(args.size());
-    for (const auto& a : args) ab.push_back(prepare_arg(a.narrow(0, start, n), guard.device(), guard.dtype()));
-    out.put(model.forward(xb, ab), start, n);
-    if (opts.progress) opts.progress(start + n, N);
-  }
+  runner.run(
+      N, opts.batch_size,
+      [&](int64_t start, int64_t n) {
+        ModelBatch batch{X.narrow(0, start, n), {}};
+        for (const auto& a : args) batch.args.push_back(a.narrow(0, start, n));
+        return batch;
+      },
+      [&](int64_t start, int64_t n, const ModelOutput& o) { out.put(o, start, n); }, opts.progress);
   return out.take();
 }
 

@@ -1,6 +1,6 @@
 #include <torch/torch.h>
 
-#include "inference/batching.h"
+#include "seqnn/inference/batch_runner.h"
 #include "seqnn/inference/predict.h"
 #include "seqnn/util/error.h"
 
@@ -19,20 +19,19 @@ ModelOutput predict_cross(Model& model, const at::Tensor& X, const std::vector<a
   }
   const int64_t total = N * M;
   if (total == 0) throw Error("predict_cross: nothing to predict");
-  ModelStateGuard guard(model, opts.device, opts.dtype);
-  c10::InferenceMode inference;
+  BatchRunner runner(model, opts);
   OutputAssembler out(total);
-  for (int64_t start = 0; start < total; start += opts.batch_size) {
-    const int64_t n = std::min(opts.batch_size, total - start);
-    // Pair p -> (p / M, p % M): gather only this batch's rows of X and of every argument.
-    at::Tensor pairs = torch::arange(start, start + n, torch::kLong);
-    at::Tensor xb = prepare_input(X.index_select(0, pairs.div(M, "floor")), guard.device(), guard.dtype());
-    at::Tensor j = pairs.remainder(M);
-    std::vector<at::Tensor> ab;
-    for (const auto& a : args) ab.push_back(prepare_arg(a.index_select(0, j), guard.device(), guard.dtype()));
-    out.put(model.forward(xb, ab), start, n);
-    if (opts.progress) opts.progress(start + n, total);
-  }
+  runner.run(
+      total, opts.batch_size,
+      [&](int64_t start, int64_t n) {
+        // Pair p -> (p / M, p % M): gather only this batch's rows of X and of every argument.
+        at::Tensor pairs = torch::arange(start, start + n, torch::kLong);
+        ModelBatch batch{X.index_select(0, pairs.div(M, "floor")), {}};
+        at::Tensor j = pairs.remainder(M);
+        for (const auto& a : args) batch.args.push_back(a.index_select(0, j));
+        return batch;
+      },
+      [&](int64_t start, int64_t n, const ModelOutput& o) { out.put(o, start, n); }, opts.progress);
   ModelOutput flat = out.take();
   std::vector<at::Tensor> shaped;
   for (const auto& t : flat.tensors) {

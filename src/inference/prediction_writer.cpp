@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "seqnn/inference/output_columns.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/npy.h"
@@ -32,7 +33,7 @@ class TsvWriter final : public PredictionWriter {
     check_rows(rows, out);
     std::vector<at::Tensor> flat;
     for (const auto& t : out.tensors) flat.push_back(t.reshape({t.size(0), -1}).to(torch::kFloat64).contiguous());
-    if (!header_written_) write_header(rows, out, flat);
+    if (!header_written_) write_header(rows, out);
     std::string buf;
     char num[32];
     for (size_t r = 0; r < rows.rows.size(); ++r) {
@@ -58,21 +59,9 @@ class TsvWriter final : public PredictionWriter {
   std::vector<std::string> files() const override { return files_; }
 
  private:
-  void write_header(const RowLabels& rows, const ModelOutput& out, const std::vector<at::Tensor>& flat) {
+  void write_header(const RowLabels& rows, const ModelOutput& out) {
     std::vector<std::string> header = rows.columns;
-    for (size_t k = 0; k < flat.size(); ++k) {
-      const int64_t cols = flat[k].size(1);
-      const bool named = out.size() == 1 && static_cast<int64_t>(output_names_.size()) == cols;
-      for (int64_t c = 0; c < cols; ++c) {
-        if (named) {
-          header.push_back(output_names_[static_cast<size_t>(c)]);
-        } else if (out.size() == 1) {
-          header.push_back("output." + std::to_string(c));
-        } else {
-          header.push_back(out.names[k] + "." + std::to_string(c));
-        }
-      }
-    }
+    for (auto& name : output_column_names(out, output_names_, "output.")) header.push_back(std::move(name));
     file_->write(join_tab(header) + "\n");
     header_written_ = true;
   }

@@ -1,21 +1,15 @@
 #include "seqnn/models/model.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "models/model_backend.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 
 namespace seqnn {
 
 Model::Model(std::shared_ptr<ModelBackend> backend) : backend_(std::move(backend)) {}
 
 Model Model::load(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open model: ") + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) fail(path, "is a directory, not a model file");
+  require_readable(path, "model");
   if (auto native = try_load_native_backend(path)) return Model(native);
   return Model(load_torchscript_backend(path));
 }

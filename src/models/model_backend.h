@@ -25,9 +25,6 @@ class ModelBackend {
 std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path);
 // Returns null when the file is not a native seqnn model (so the caller can try TorchScript).
 std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path);
-// Recurrent native models ("type": "rnn"), from an opened native archive (src/models/rnn_backend.cpp).
-std::shared_ptr<ModelBackend> load_rnn_backend(torch::serialize::InputArchive& archive, const std::string& config_json,
-                                               const std::string& path);
 
 // Native models (CNN and recurrent) share the file format: the JSON config under "seqnn_config"
 // plus the module's parameters and buffers. Written under a temporary name and renamed, so a

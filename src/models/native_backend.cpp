@@ -2,45 +2,64 @@
 // holding the config (attribute "seqnn_config") and the weights, so one file is self-describing.
 #include <torch/torch.h>
 
-#include <cstdio>
-
 #include "models/native_backend_of.h"
-#include "seqnn/models/cnn.h"
 #include "seqnn/models/native.h"
-#include "seqnn/models/rnn.h"
+#include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/json_object.h"
 
 namespace seqnn {
 namespace {
 
 const char kConfigKey[] = "seqnn_config";
 
-using NativeBackend = NativeBackendOf<CnnNet>;
+using CnnBackend = NativeBackendOf<CnnNet>;
+using RnnBackend = NativeBackendOf<RnnNet>;
+
+template <typename Net>
+std::shared_ptr<ModelBackend> load_backend(torch::serialize::InputArchive& archive, Net net, const std::string& path) {
+  try {
+    net->load(archive);
+  } catch (const c10::Error& e) {
+    fail(path, "weights do not match the embedded config: " + first_line(e.what_without_backtrace()));
+  }
+  net->eval();
+  return std::make_shared<NativeBackendOf<Net>>(net, path);
+}
+
+template <typename Net, typename Config>
+Model make_model(const Config& config, uint64_t seed) {
+  torch::manual_seed(seed);
+  Net net(config);
+  net->eval();
+  return Model(std::make_shared<NativeBackendOf<Net>>(net, ""));
+}
 
 }  // namespace
 
 const char* kind_name(const CnnConfig&) { return "CNN"; }
+const char* kind_name(const RnnConfig&) { return "recurrent"; }
+
 // A CNN has a fixed input length only when it flattens before its dense layers.
 std::optional<int64_t> fixed_input_length(const CnnConfig& cfg) {
-  if (cfg.global_pool == "flatten") return cfg.input_length;
+  if (cfg.global_pool == GlobalPool::kFlatten) return cfg.input_length;
+  return std::nullopt;
+}
+std::optional<int64_t> fixed_input_length(const RnnConfig& cfg) {
+  if (cfg.input_length > 0) return cfg.input_length;
   return std::nullopt;
 }
 
 // Zero columns change a CNN's output (global average pooling, 'same' borders), so never.
 bool skips_trailing_padding(const CnnConfig&) { return false; }
+// Lengths come from the trailing all-zero columns and the recurrent layers run on packed sequences.
+bool skips_trailing_padding(const RnnConfig&) { return true; }
 
 void save_native_archive(const torch::nn::Module& net, const std::string& config_json, const std::string& path) {
   torch::serialize::OutputArchive archive;
   archive.write(kConfigKey, c10::IValue(config_json));
   net.save(archive);
-  const std::string partial = path + ".partial";
-  try {
-    archive.save_to(partial);
-  } catch (const c10::Error& e) {
-    std::remove(partial.c_str());
-    fail(path, "cannot write model: " + first_line(e.what_without_backtrace()));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
+  save_archive_atomically(archive, path, "model");
 }
 
 int64_t enable_native_dropout(torch::nn::Module& net) {
@@ -55,17 +74,58 @@ int64_t enable_native_dropout(torch::nn::Module& net) {
   return n;
 }
 
-Model make_native_model(const CnnConfig& config, uint64_t seed) {
-  torch::manual_seed(seed);
-  CnnNet net(config);
-  net->eval();
-  return Model(std::make_shared<NativeBackend>(net, ""));
+Model make_native_model(const CnnConfig& config, uint64_t seed) { return make_model<CnnNet>(config, seed); }
+Model make_native_model(const RnnConfig& config, uint64_t seed) { return make_model<RnnNet>(config, seed); }
+
+Model make_native_model_from_json(const std::string& config_json, const std::string& source, uint64_t seed) {
+  if (native_config_type(config_json, source) == "rnn") return make_native_model(RnnConfig::from_json(config_json, source), seed);
+  return make_native_model(CnnConfig::from_json(config_json, source), seed);
 }
 
 CnnNet native_network(const Model& model) {
-  auto* native = dynamic_cast<NativeBackend*>(&model.backend());
+  auto* native = dynamic_cast<CnnBackend*>(&model.backend());
   if (!native) throw Error("not a native seqnn model");
   return native->net();
+}
+
+RnnNet rnn_network(const Model& model) {
+  auto* rnn = dynamic_cast<RnnBackend*>(&model.backend());
+  if (!rnn) throw Error("not a native recurrent seqnn model");
+  return rnn->net();
+}
+
+bool is_native_model(const Model& model) {
+  return dynamic_cast<CnnBackend*>(&model.backend()) || dynamic_cast<RnnBackend*>(&model.backend());
+}
+
+std::shared_ptr<torch::nn::Module> native_module(const Model& model) {
+  if (auto* rnn = dynamic_cast<RnnBackend*>(&model.backend())) return rnn->net().ptr();
+  if (auto* cnn = dynamic_cast<CnnBackend*>(&model.backend())) return cnn->net().ptr();
+  throw Error("not a native seqnn model");
+}
+
+Activation native_output_activation_of(const Model& model) {
+  if (auto* rnn = dynamic_cast<RnnBackend*>(&model.backend())) return rnn->net()->config().output_activation;
+  return native_network(model)->config().output_activation;
+}
+
+std::string native_output_activation(const Model& model) { return name_of(native_output_activation_of(model)); }
+
+void load_native_weights(Model& model, const std::string& path) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+    native_module(model)->load(archive);
+  } catch (const c10::Error& e) {
+    fail(path, "cannot load checkpoint weights: " + first_line(e.what_without_backtrace()));
+  }
+}
+
+std::string native_config_type(const std::string& text, const std::string& source) {
+  const JsonObject j = JsonObject::parse(text, source);
+  std::string type = "cnn";
+  j.read("type", type);
+  return type;
 }
 
 std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path) {
@@ -77,18 +137,10 @@ std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path) {
   }
   c10::IValue config_text;
   if (!archive.try_read(kConfigKey, config_text) || !config_text.isString()) return nullptr;
-  if (native_config_type(config_text.toStringRef(), path) == "rnn") {
-    return load_rnn_backend(archive, config_text.toStringRef(), path);
-  }
-  CnnConfig config = CnnConfig::from_json(config_text.toStringRef(), path + " (embedded config)");
-  CnnNet net(config);
-  try {
-    net->load(archive);
-  } catch (const c10::Error& e) {
-    fail(path, "weights do not match the embedded config: " + first_line(e.what_without_backtrace()));
-  }
-  net->eval();
-  return std::make_shared<NativeBackend>(net, path);
+  const std::string& text = config_text.toStringRef();
+  const std::string source = path + " (embedded config)";
+  if (native_config_type(text, path) == "rnn") return load_backend(archive, RnnNet(RnnConfig::from_json(text, source)), path);
+  return load_backend(archive, CnnNet(CnnConfig::from_json(text, source)), path);
 }
 
 }  // namespace seqnn

@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include "seqnn/models/cnn.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -26,20 +25,10 @@ RnnNetImpl::RnnNetImpl(RnnConfig config) : config_(std::move(config)) {
         "embedding", torch::nn::Embedding(torch::nn::EmbeddingOptions(channels + 1, config_.embedding).padding_idx(0)));
     channels = config_.embedding;
   }
-  for (size_t i = 0; i < config_.conv.size(); ++i) {
-    const auto& c = config_.conv[i];
-    auto opts = torch::nn::Conv1dOptions(channels, c.filters, c.width).stride(c.stride).dilation(c.dilation);
-    if (c.padding == "same") opts.padding(torch::kSame);
-    std::string name = "conv" + std::to_string(i);
-    convs_.push_back(register_module(name, torch::nn::Conv1d(opts)));
-    conv_bns_.push_back(c.batch_norm ? register_module(name + "_bn", torch::nn::BatchNorm1d(c.filters))
-                                     : torch::nn::BatchNorm1d(nullptr));
-    conv_dropouts_.push_back(c.dropout > 0 ? register_module(name + "_dropout", torch::nn::Dropout(c.dropout))
-                                           : torch::nn::Dropout(nullptr));
-    channels = c.filters;
-  }
+  conv_ = ConvStack(*this, config_.conv, channels);
+  channels = conv_.out_channels();
   const double between = config_.layers > 1 ? config_.rnn_dropout : 0.0;
-  if (config_.cell == "lstm") {
+  if (config_.cell == RnnCell::kLstm) {
     lstm_ = register_module("rnn", torch::nn::LSTM(torch::nn::LSTMOptions(channels, config_.hidden)
                                                       .num_layers(config_.layers)
                                                       .batch_first(true)
@@ -52,18 +41,8 @@ RnnNetImpl::RnnNetImpl(RnnConfig config) : config_(std::move(config)) {
                                                     .bidirectional(config_.bidirectional)
                                                     .dropout(between)));
   }
-  int64_t features = config_.hidden * (config_.bidirectional ? 2 : 1);
-  for (size_t i = 0; i < config_.dense.size(); ++i) {
-    const auto& d = config_.dense[i];
-    std::string name = "dense" + std::to_string(i);
-    denses_.push_back(register_module(name, torch::nn::Linear(features, d.units)));
-    dense_bns_.push_back(d.batch_norm ? register_module(name + "_bn", torch::nn::BatchNorm1d(d.units))
-                                      : torch::nn::BatchNorm1d(nullptr));
-    dense_dropouts_.push_back(d.dropout > 0 ? register_module(name + "_dropout", torch::nn::Dropout(d.dropout))
-                                            : torch::nn::Dropout(nullptr));
-    features = d.units;
-  }
-  output_ = register_module("output", torch::nn::Linear(features, config_.outputs));
+  dense_ = DenseStack(*this, config_.dense, config_.hidden * (config_.bidirectional ? 2 : 1));
+  output_ = register_module("output", torch::nn::Linear(dense_.out_features(), config_.outputs));
 }
 
 torch::Tensor RnnNetImpl::encode(const torch::Tensor& x) {
@@ -75,17 +54,7 @@ torch::Tensor RnnNetImpl::encode(const torch::Tensor& x) {
   } else {
     h = x;
   }
-  for (size_t i = 0; i < convs_.size(); ++i) {
-    const auto& c = config_.conv[i];
-    h = convs_[i]->forward(h);
-    if (conv_bns_[i]) h = conv_bns_[i]->forward(h);
-    h = apply_activation(h, c.activation);
-    if (c.pool > 1) {
-      h = c.pool_type == "max" ? F::max_pool1d(h, F::MaxPool1dFuncOptions(c.pool))
-                               : F::avg_pool1d(h, F::AvgPool1dFuncOptions(c.pool));
-    }
-    if (conv_dropouts_[i]) h = conv_dropouts_[i]->forward(h);
-  }
+  h = conv_.forward(h);
   return h.transpose(1, 2).contiguous();  // (N, L', F)
 }
 
@@ -103,7 +72,7 @@ torch::Tensor RnnNetImpl::run_rnn(const torch::Tensor& features, const torch::Te
     return std::get<0>(result);
   };
   rnn_utils::PackedSequence out = run();
-  if (config_.pool == "last") {
+  if (config_.pool == SequencePool::kLast) {
     // h_n: (layers * directions, N, H); the top layer's final states (both directions).
     if (!config_.bidirectional) return h_n[h_n.size(0) - 1];
     return torch::cat({h_n[h_n.size(0) - 2], h_n[h_n.size(0) - 1]}, 1);
@@ -112,7 +81,7 @@ torch::Tensor RnnNetImpl::run_rnn(const torch::Tensor& features, const torch::Te
                                                /*total_length=*/features.size(1));
   torch::Tensor seq = std::get<0>(padded);  // (N, L', F)
   torch::Tensor mask = torch::arange(features.size(1)).unsqueeze(0).lt(lengths.unsqueeze(1)).to(seq.device());
-  if (config_.pool == "mean") {
+  if (config_.pool == SequencePool::kMean) {
     return (seq * mask.unsqueeze(2)).sum(1) / lengths.to(seq.device(), seq.scalar_type()).unsqueeze(1);
   }
   return std::get<0>(seq.masked_fill(mask.logical_not().unsqueeze(2), -std::numeric_limits<float>::infinity()).max(1));
@@ -126,18 +95,13 @@ torch::Tensor RnnNetImpl::forward(torch::Tensor x) {
   torch::Tensor lengths = one_hot_lengths(x);
   // Lengths after the conv stack, by the same rule as the layer shapes.
   for (const auto& c : config_.conv) {
-    if (c.padding == "valid") lengths = (lengths - c.dilation * (c.width - 1) - 1).div(c.stride, "floor") + 1;
+    if (c.padding == Padding::kValid) lengths = (lengths - c.dilation * (c.width - 1) - 1).div(c.stride, "floor") + 1;
     lengths = lengths.div(c.pool, "floor").clamp_min(1);
   }
   torch::Tensor features = encode(x);
   lengths = lengths.clamp_max(features.size(1));
   torch::Tensor h = run_rnn(features, lengths);
-  for (size_t i = 0; i < denses_.size(); ++i) {
-    h = denses_[i]->forward(h);
-    if (dense_bns_[i]) h = dense_bns_[i]->forward(h);
-    h = apply_activation(h, config_.dense[i].activation);
-    if (dense_dropouts_[i]) h = dense_dropouts_[i]->forward(h);
-  }
+  h = dense_.forward(h);
   return apply_activation(output_->forward(h), config_.output_activation);
 }
 

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "inference/batching.h"
+#include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -64,15 +64,22 @@ ModelOutput select_targets(const ModelOutput& out, const std::vector<int64_t>& t
   return out.with(std::move(kept));
 }
 
-std::vector<at::Tensor> args_for(const std::vector<at::Tensor>& args, int64_t i, int64_t rows, at::Device device,
-                                 at::ScalarType dtype) {
+// Row i of every argument, repeated for `rows` mutants of sequence i.
+std::vector<at::Tensor> args_for(const std::vector<at::Tensor>& args, int64_t i, int64_t rows) {
   std::vector<at::Tensor> out;
   for (const auto& a : args) {
     std::vector<int64_t> shape = a.sizes().vec();
     shape[0] = rows;
-    out.push_back(prepare_arg(a.narrow(0, i, 1).expand(shape).contiguous(), device, dtype));
+    out.push_back(a.narrow(0, i, 1).expand(shape).contiguous());
   }
   return out;
+}
+
+// Flat slot rows (i * Lw * A + slot) of edits [first, first + n) of sequence i.
+at::Tensor slot_rows(const std::vector<Edit>& edits, size_t first, int64_t n, int64_t i, int64_t slots_per_sequence) {
+  std::vector<int64_t> rows;
+  for (int64_t r = 0; r < n; ++r) rows.push_back(i * slots_per_sequence + edits[first + static_cast<size_t>(r)].slot);
+  return torch::tensor(rows, torch::kLong);
 }
 
 struct Geometry {
@@ -125,25 +132,27 @@ IsmResult ism_deterministic(Model& model, const at::Tensor& X, const std::vector
   }
   const int64_t total = count_edits(X, g);
   int64_t done = 0;
-  ModelStateGuard guard(model, opts.predict.device, opts.predict.dtype);
-  c10::InferenceMode inference;
-  const int64_t B = opts.predict.batch_size;
+  BatchRunner runner(model, opts.predict);
   for (int64_t i = 0; i < g.N; ++i) {
     at::Tensor x = X[i].to(torch::kInt8).contiguous();
     std::vector<Edit> edits = substitutions(x, g.start, g.end);
-    for (size_t first = 0; first < edits.size(); first += static_cast<size_t>(B)) {
-      const int64_t n = std::min<int64_t>(B, static_cast<int64_t>(edits.size() - first));
-      at::Tensor batch = prepare_input(build_mutants(x, edits, first, n, n), guard.device(), guard.dtype());
-      ModelOutput out = select_targets(model.forward(batch, args_for(args, i, n, guard.device(), guard.dtype())), opts.targets);
-      std::vector<int64_t> rows;
-      for (int64_t r = 0; r < n; ++r) rows.push_back(i * g.Lw * g.A + edits[first + static_cast<size_t>(r)].slot);
-      at::Tensor index = torch::tensor(rows, torch::kLong);
-      for (size_t j = 0; j < out.size(); ++j) {
-        slots[j].index_copy_(0, index, out[j].to(torch::kCPU).reshape({n, -1}).to(slots[j].scalar_type()));
-      }
-      done += n;
-      if (opts.predict.progress) opts.predict.progress(done, total);
-    }
+    const int64_t before = done;
+    runner.run(
+        static_cast<int64_t>(edits.size()), opts.predict.batch_size,
+        [&](int64_t first, int64_t n) {
+          return ModelBatch{build_mutants(x, edits, static_cast<size_t>(first), n, n), args_for(args, i, n)};
+        },
+        [&](int64_t first, int64_t n, const ModelOutput& batch_out) {
+          ModelOutput out = select_targets(batch_out, opts.targets);
+          at::Tensor index = slot_rows(edits, static_cast<size_t>(first), n, i, g.Lw * g.A);
+          for (size_t j = 0; j < out.size(); ++j) {
+            slots[j].index_copy_(0, index, out[j].to(torch::kCPU).reshape({n, -1}).to(slots[j].scalar_type()));
+          }
+        },
+        [&](int64_t edits_done, int64_t) {
+          done = before + edits_done;
+          if (opts.predict.progress) opts.predict.progress(done, total);
+        });
   }
   std::vector<at::Tensor> shaped;
   for (size_t j = 0; j < slots.size(); ++j) {
@@ -156,14 +165,38 @@ IsmResult ism_deterministic(Model& model, const at::Tensor& X, const std::vector
   return result;
 }
 
+// Slots of sequence i that no edit fills (the reference base): flat rows i * Lw * A + slot.
+std::vector<int64_t> identity_rows(const std::vector<Edit>& edits, int64_t i, const Geometry& g) {
+  std::vector<bool> mutated(static_cast<size_t>(g.Lw * g.A), false);
+  for (const auto& e : edits) mutated[static_cast<size_t>(e.slot)] = true;
+  std::vector<int64_t> identity;
+  for (int64_t s = 0; s < g.Lw * g.A; ++s) {
+    if (!mutated[static_cast<size_t>(s)]) identity.push_back(i * g.Lw * g.A + s);
+  }
+  return identity;
+}
+
+// Identity slots: the reference against itself (difference exactly 0).
+void add_identity_slots(std::vector<PairedMoments>& moments, int64_t k, const ModelOutput& ref,
+                        const std::vector<int64_t>& identity) {
+  if (identity.empty()) return;
+  at::Tensor index = torch::tensor(identity, torch::kLong);
+  for (size_t j = 0; j < ref.size(); ++j) {
+    at::Tensor r0 = ref[j].narrow(0, 0, 1).to(torch::kCPU);
+    std::vector<int64_t> shape = r0.sizes().vec();
+    shape[0] = index.size(0);
+    at::Tensor rep = r0.expand(shape);
+    moments[j].add_rows(k, index, rep, rep);
+  }
+}
+
 IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args,
                           const IsmOptions& opts, const Geometry& g) {
   const McOptions& mc = opts.mc;
   const int64_t B = opts.predict.batch_size;
   const int64_t total = count_edits(X, g) * mc.samples;
   const int64_t ref_stream = mc.pairing == McPairing::kPaired ? 0 : 1;
-  McDropoutGuard guard(model, opts.predict.device, opts.predict.dtype);
-  c10::InferenceMode inference;
+  BatchRunner runner(model, opts.predict, DropoutSampling::kOn);
   std::vector<PairedMoments> moments;
   ModelOutput structure;
   int64_t done = 0;
@@ -171,13 +204,11 @@ IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<a
     for (int64_t i = 0; i < g.N; ++i) {
       at::Tensor x = X[i].to(torch::kInt8).contiguous();
       std::vector<Edit> edits = substitutions(x, g.start, g.end);
-      auto batch_args = args_for(args, i, B, guard.device(), guard.dtype());
+      auto batch_args = args_for(args, i, B);
       // The reference, B times: row r sees exactly the masks that row r of every mutant batch
       // of this sample sees (same seed, same shape) when pairing; its own masks otherwise.
       seed_dropout(mc.seed, k, ref_stream);
-      ModelOutput ref = select_targets(
-          model.forward(prepare_input(x.unsqueeze(0).expand({B, g.A, g.L}), guard.device(), guard.dtype()), batch_args),
-          opts.targets);
+      ModelOutput ref = select_targets(runner.forward(x.unsqueeze(0).expand({B, g.A, g.L}), batch_args), opts.targets);
       if (moments.empty()) {
         structure = ref.with({});
         for (const auto& t : ref.tensors) {
@@ -186,39 +217,27 @@ IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<a
           moments.emplace_back(shape);
         }
       }
-      // Identity slots: reference against itself (difference exactly 0).
-      std::vector<int64_t> identity;
-      {
-        std::vector<bool> mutated(static_cast<size_t>(g.Lw * g.A), false);
-        for (const auto& e : edits) mutated[static_cast<size_t>(e.slot)] = true;
-        for (int64_t s = 0; s < g.Lw * g.A; ++s) {
-          if (!mutated[static_cast<size_t>(s)]) identity.push_back(i * g.Lw * g.A + s);
-        }
-      }
-      if (!identity.empty()) {
-        at::Tensor index = torch::tensor(identity, torch::kLong);
-        for (size_t j = 0; j < ref.size(); ++j) {
-          at::Tensor r0 = ref[j].narrow(0, 0, 1).to(torch::kCPU);
-          std::vector<int64_t> shape = r0.sizes().vec();
-          shape[0] = index.size(0);
-          at::Tensor rep = r0.expand(shape);
-          moments[j].add_rows(k, index, rep, rep);
-        }
-      }
-      for (size_t first = 0; first < edits.size(); first += static_cast<size_t>(B)) {
-        const int64_t n = std::min<int64_t>(B, static_cast<int64_t>(edits.size() - first));
-        at::Tensor batch = prepare_input(build_mutants(x, edits, first, n, B), guard.device(), guard.dtype());
-        seed_dropout(mc.seed, k, 0);
-        ModelOutput out = select_targets(model.forward(batch, batch_args), opts.targets);
-        std::vector<int64_t> rows;
-        for (int64_t r = 0; r < n; ++r) rows.push_back(i * g.Lw * g.A + edits[first + static_cast<size_t>(r)].slot);
-        at::Tensor index = torch::tensor(rows, torch::kLong);
-        for (size_t j = 0; j < out.size(); ++j) {
-          moments[j].add_rows(k, index, ref[j].narrow(0, 0, n).to(torch::kCPU), out[j].narrow(0, 0, n).to(torch::kCPU));
-        }
-        done += n;
-        if (opts.predict.progress) opts.predict.progress(done, total);
-      }
+      add_identity_slots(moments, k, ref, identity_rows(edits, i, g));
+      const int64_t before = done;
+      runner.run(
+          static_cast<int64_t>(edits.size()), B,
+          [&](int64_t first, int64_t n) {
+            // Padded to B rows so every batch has the reference's shape (and masks).
+            ModelBatch batch{build_mutants(x, edits, static_cast<size_t>(first), n, B), batch_args};
+            seed_dropout(mc.seed, k, 0);
+            return batch;
+          },
+          [&](int64_t first, int64_t n, const ModelOutput& batch_out) {
+            ModelOutput out = select_targets(batch_out, opts.targets);
+            at::Tensor index = slot_rows(edits, static_cast<size_t>(first), n, i, g.Lw * g.A);
+            for (size_t j = 0; j < out.size(); ++j) {
+              moments[j].add_rows(k, index, ref[j].narrow(0, 0, n).to(torch::kCPU), out[j].narrow(0, 0, n).to(torch::kCPU));
+            }
+          },
+          [&](int64_t edits_done, int64_t) {
+            done = before + edits_done;
+            if (opts.predict.progress) opts.predict.progress(done, total);
+          });
     }
   }
   IsmResult result;

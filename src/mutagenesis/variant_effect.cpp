@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "inference/batching.h"
+#include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -44,13 +44,13 @@ ModelOutput predict_strands(Model& model, const at::Tensor& x, const PredictOpti
 
 // One MC forward pass of a batch: seeded for (sample, stream), and for the reverse strand with
 // stream + 2, so forward and reverse passes draw different masks.
-ModelOutput mc_forward(Model& model, const at::Tensor& batch, const McDropoutGuard& guard, uint64_t seed, int64_t k,
-                       int64_t stream, StrandCombine rc) {
+ModelOutput mc_forward(BatchRunner& runner, const at::Tensor& batch, uint64_t seed, int64_t k, int64_t stream,
+                       StrandCombine rc) {
   seed_dropout(seed, k, stream);
-  ModelOutput fwd = model.forward(prepare_input(batch, guard.device(), guard.dtype()));
+  ModelOutput fwd = runner.forward(batch);
   if (rc == StrandCombine::kNone) return fwd;
   seed_dropout(seed, k, stream + 2);
-  ModelOutput rev = model.forward(prepare_input(reverse_strand(batch), guard.device(), guard.dtype()));
+  ModelOutput rev = runner.forward(reverse_strand(batch));
   return combine_strands(fwd, rev, rc);
 }
 
@@ -85,15 +85,13 @@ std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Ten
   const int64_t N = ref.size(0), B = opts.batch_size;
   // Streams: alternative 0 (reverse strand 2); reference the same when paired, else 1 (3).
   const int64_t ref_stream = mc.pairing == McPairing::kPaired ? 0 : 1;
-  McDropoutGuard guard(model, opts.device, opts.dtype);
-  c10::InferenceMode inference;
+  BatchRunner runner(model, opts, DropoutSampling::kOn);
   std::vector<PairedMoments> moments;
   for (int64_t k = 1; k <= mc.samples; ++k) {
-    for (int64_t start = 0; start < N; start += B) {
-      const int64_t n = std::min(B, N - start);
+    auto pair_step = [&](int64_t start, int64_t n) {
       // Full-size batches: the same seed and shape give the same masks row by row.
-      ModelOutput r = mc_forward(model, padded_rows(ref, start, n, B), guard, mc.seed, k, ref_stream, rc);
-      ModelOutput a = mc_forward(model, padded_rows(alt, start, n, B), guard, mc.seed, k, 0, rc);
+      ModelOutput r = mc_forward(runner, padded_rows(ref, start, n, B), mc.seed, k, ref_stream, rc);
+      ModelOutput a = mc_forward(runner, padded_rows(alt, start, n, B), mc.seed, k, 0, rc);
       if (moments.empty()) {
         for (const auto& t : r.tensors) {
           std::vector<int64_t> shape = t.sizes().vec();
@@ -104,8 +102,10 @@ std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Ten
       for (size_t j = 0; j < r.size(); ++j) {
         moments[j].add(k, start, r[j].narrow(0, 0, n).to(torch::kCPU), a[j].narrow(0, 0, n).to(torch::kCPU));
       }
-      if (opts.progress) opts.progress((k - 1) * N + start + n, mc.samples * N);
-    }
+    };
+    for_each_batch(N, B, pair_step, [&](int64_t done, int64_t) {
+      if (opts.progress) opts.progress((k - 1) * N + done, mc.samples * N);
+    });
   }
   std::vector<PairedMoments::Summary> out;
   for (const auto& m : moments) out.push_back(m.summary(mc.samples));

@@ -162,6 +162,16 @@ S1Model S1Model::load(const std::string& path) {
   return m;
 }
 
+void S1Model::load_weights(const std::string& path) {
+  const S1Model saved = load(path);
+  if (saved.config().to_json() != config().to_json()) fail(path, "S1 settings differ from the run being resumed");
+  torch::NoGradGuard no_grad;
+  auto params = saved.impl_->net->named_parameters();
+  for (auto& p : impl_->net->named_parameters()) p.value().copy_(params[p.key()]);
+  auto buffers = saved.impl_->net->named_buffers();
+  for (auto& b : impl_->net->named_buffers()) b.value().copy_(buffers[b.key()]);
+}
+
 void S1Model::save(const std::string& path) const {
   torch::serialize::OutputArchive archive;
   archive.write(kConfigKey, c10::IValue(config().to_json()));

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <random>
 
 #include "seqnn/rna/boxes.h"
 #include "seqnn/rna/targets.h"
 #include "seqnn/training/metrics.h"
+#include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/metrics_log.h"
+#include "seqnn/training/trainer.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/strings.h"
@@ -108,6 +109,51 @@ struct MetricAccumulator {
   }
 };
 
+
+// One S1 epoch: length-bucketed batches from the run's one random stream, an Adam step per
+// batch, then metrics on the fixed training subset and on the validation set.
+class S1EpochTask : public EpochTask {
+ public:
+  S1EpochTask(S1Model& model, const std::vector<RnaRecord>& train, const std::vector<RnaRecord>& train_eval,
+              const std::vector<RnaRecord>& val, const S1TrainOptions& o)
+      : model_(model), train_(train), train_eval_(train_eval), val_(val), o_(o),
+        optimizer_(model.parameters(), torch::optim::AdamOptions(o.learning_rate)), rng_(o.seed + 1) {}
+
+  std::vector<MetricsRow> run_epoch(int64_t epoch) override {
+    model_.train(true);
+    const auto batches = bucket_batches(train_, o_.batch_size, o_.bucket_width, rng_);
+    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs), static_cast<int64_t>(train_.size()), "seq",
+                    o_.progress);
+    for (const auto& idx : batches) {
+      Batch b = make_batch(train_, idx);
+      optimizer_.zero_grad();
+      at::Tensor loss = s1_loss(model_.forward(b.x), b.targets.to(model_.device()), nullptr, o_.loss_weights);
+      loss.backward();
+      optimizer_.step();
+      bar.advance(static_cast<int64_t>(idx.size()));
+    }
+    bar.finish();
+    return {{epoch, "train", evaluate_s1(model_, train_eval_, o_.batch_size)},
+            {epoch, "val", evaluate_s1(model_, val_, o_.batch_size)}};
+  }
+
+  void save_model(const std::string& path) override { model_.save(path); }
+  void load_model(const std::string& path) override { model_.load_weights(path); }
+  torch::optim::Optimizer& optimizer() override { return optimizer_; }
+  // The batch order of epoch k depends on the draws of epochs 1..k-1: replay them.
+  void resumed(int64_t epoch) override {
+    for (int64_t k = 0; k < epoch; ++k) bucket_batches(train_, o_.batch_size, o_.bucket_width, rng_);
+  }
+
+ private:
+  S1Model& model_;
+  const std::vector<RnaRecord>& train_;
+  const std::vector<RnaRecord>& train_eval_;
+  const std::vector<RnaRecord>& val_;
+  const S1TrainOptions& o_;
+  torch::optim::Adam optimizer_;
+  std::mt19937_64 rng_;
+};
 }  // namespace
 
 std::vector<std::string> s1_metric_names() {
@@ -154,12 +200,13 @@ std::pair<std::vector<RnaRecord>, std::vector<RnaRecord>> split_records(std::vec
 S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1TrainOptions& opts,
                         std::vector<RnaRecord> validation) {
   if (opts.epochs < 1 || opts.batch_size < 1) throw Error("--epochs and --batch-size must be positive");
-  if (opts.out_dir.empty()) throw Error("an output directory is needed");
-  std::filesystem::create_directories(opts.out_dir);
+  if (opts.out_dir.empty()) throw Error("training needs an output directory (--out)");
   S1TrainSummary sum;
   const auto start = std::chrono::steady_clock::now();
   const size_t before = records.size();
-  auto too_long = [&](const RnaRecord& r) { return static_cast<int64_t>(r.sequence.size()) > opts.max_length; };
+  auto too_long = [&](const RnaRecord& r) {
+    return opts.max_length > 0 && static_cast<int64_t>(r.sequence.size()) > opts.max_length;
+  };
   records.erase(std::remove_if(records.begin(), records.end(), too_long), records.end());
   sum.dropped_long = static_cast<int64_t>(before - records.size());
   validation.erase(std::remove_if(validation.begin(), validation.end(), too_long), validation.end());
@@ -171,35 +218,19 @@ S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1
   const size_t n_eval = std::min(train.size(), static_cast<size_t>(opts.train_eval_size > 0 ? opts.train_eval_size : sum.validation_records));
   const std::vector<RnaRecord> train_eval(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(n_eval));
 
-  torch::optim::Adam optimizer(model.parameters(), torch::optim::AdamOptions(opts.learning_rate));
-  MetricsLog log;
-  std::mt19937_64 rng(opts.seed + 1);
-  for (int64_t epoch = 1; epoch <= opts.epochs; ++epoch) {
-    model.train(true);
-    const auto batches = bucket_batches(train, opts.batch_size, opts.bucket_width, rng);
-    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(opts.epochs), static_cast<int64_t>(train.size()), "seq",
-                    opts.progress);
-    for (const auto& idx : batches) {
-      Batch b = make_batch(train, idx);
-      optimizer.zero_grad();
-      at::Tensor loss = s1_loss(model.forward(b.x), b.targets.to(model.device()), nullptr, opts.loss_weights);
-      loss.backward();
-      optimizer.step();
-      bar.advance(static_cast<int64_t>(idx.size()));
-    }
-    bar.finish();
-    log.add(epoch, "train", evaluate_s1(model, train_eval, opts.batch_size));
-    const auto v = evaluate_s1(model, val, opts.batch_size);
-    log.add(epoch, "val", v);
-    log.write(opts.out_dir + "/metrics.csv");
-    model.save(opts.out_dir + "/model_epoch_" + std::to_string(epoch) + ".pt");
-    const double score = s1_epoch_score(v);
-    if (sum.best_epoch < 0 || score > sum.best_score) {
-      sum.best_epoch = epoch;
-      sum.best_score = score;
-      sum.best_validation = v;
-      model.save(opts.out_dir + "/model_best.pt");
-    }
+  S1EpochTask task(model, train, train_eval, val, opts);
+  EpochLoopOptions loop;
+  loop.epochs = opts.epochs;
+  loop.out_dir = opts.out_dir;
+  loop.resume = opts.resume;
+  loop.rule = BestEpochRule::parse("sum");  // s1_epoch_score: validation metrics summed, *.diff negated
+  loop.best_set = "val";
+  const EpochLoopResult l = run_epoch_loop(task, loop);
+  sum.best_epoch = l.best_epoch;
+  for (const MetricsRow& row : l.log.rows()) {
+    if (row.epoch != l.best_epoch || row.tv != "val") continue;
+    sum.best_validation = row.values;
+    sum.best_score = s1_epoch_score(row.values);
   }
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return sum;

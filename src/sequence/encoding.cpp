@@ -294,4 +294,57 @@ PaddedBatch pad_one_hot(const std::vector<std::string>& seqs, const Alphabet& al
   return batch;
 }
 
+namespace {
+
+std::string where_of(const std::vector<std::string>& where, size_t i) {
+  return i < where.size() ? where[i] : "sequence " + std::to_string(i + 1);
+}
+
+// The chunk's input length; a sequence that breaks the rule is named before anything runs.
+int64_t chunk_length(const std::vector<std::string>& seqs, const ChunkEncodeOptions& opts,
+                     const std::vector<std::string>& where) {
+  const std::string hint = opts.hint.empty() ? "" : " (" + opts.hint + ")";
+  int64_t longest = 0;
+  int64_t expected = opts.length;
+  const std::string expected_name = expected > 0 ? opts.length_name : "the first sequence's length";
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const int64_t len = static_cast<int64_t>(seqs[i].size());
+    longest = std::max(longest, len);
+    if (opts.lengths == ChunkLengths::kPadToLongest) {
+      if (opts.length > 0 && len > opts.length) {
+        fail(where_of(where, i), "sequence length " + std::to_string(len) + " exceeds " + opts.length_name + " " +
+                                     std::to_string(opts.length) + hint);
+      }
+      continue;
+    }
+    if (expected <= 0) expected = len;
+    if (len != expected) {
+      fail(where_of(where, i), "sequence length " + std::to_string(len) + " does not match " + expected_name + " " +
+                                   std::to_string(expected) + hint);
+    }
+  }
+  return opts.lengths == ChunkLengths::kPadToLongest ? longest : expected;
+}
+
+}  // namespace
+
+at::Tensor one_hot_encode_chunk(const std::vector<std::string>& seqs, const Alphabet& alphabet,
+                                const ChunkEncodeOptions& opts, const std::vector<std::string>& where) {
+  const int64_t length = chunk_length(seqs, opts, where);
+  at::Tensor x = torch::zeros({static_cast<int64_t>(seqs.size()), alphabet.size(), length}, torch::kInt8);
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const int64_t len = static_cast<int64_t>(seqs[i].size());
+    const std::string name = i < where.size() ? where[i] : "";
+    if (len == length) {
+      one_hot_encode_into(seqs[i], alphabet, x[static_cast<int64_t>(i)].data_ptr<int8_t>(), opts.unknown, name);
+      continue;
+    }
+    // A shorter sequence fills the first columns of its (A, length) row; the rest stays zero.
+    at::Tensor row = torch::zeros({alphabet.size(), len}, torch::kInt8);
+    one_hot_encode_into(seqs[i], alphabet, row.data_ptr<int8_t>(), opts.unknown, name);
+    x[static_cast<int64_t>(i)].narrow(1, 0, len).copy_(row);
+  }
+  return x;
+}
+
 }  // namespace seqnn

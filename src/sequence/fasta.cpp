@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 
 namespace seqnn {
 namespace {
@@ -19,12 +20,6 @@ namespace {
 bool file_exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
-}
-
-void require_readable(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) fail(path, "is a directory, not a FASTA file");
 }
 
 }  // namespace
@@ -52,7 +47,7 @@ struct FastaReader::Impl {
 };
 
 FastaReader::FastaReader(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
-  require_readable(path);
+  require_readable(path, "FASTA file");
   impl_->fp = bgzf_open(path.c_str(), "r");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
 }
@@ -101,7 +96,7 @@ int64_t count_fasta_records(const std::string& path) {
     while (std::getline(in, line)) n += !line.empty();
     return n;
   }
-  require_readable(path);
+  require_readable(path, "FASTA file");
   BGZF* fp = bgzf_open(path.c_str(), "r");
   if (!fp) fail(path, "cannot open");
   kstring_t line = {0, 0, nullptr};
@@ -122,7 +117,7 @@ struct IndexedFasta::Impl {
 };
 
 IndexedFasta::IndexedFasta(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
-  require_readable(path);
+  require_readable(path, "FASTA file");
   // FAI_CREATE builds a missing index (plain or bgzip files; a plain-gzip file cannot be indexed).
   impl_->fai = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
   if (!impl_->fai) {

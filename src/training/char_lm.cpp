@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "seqnn/training/train_state.h"
+#include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/trainer.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
@@ -53,31 +53,70 @@ std::pair<torch::Tensor, int64_t> batch_nll(CharLm& lm, const torch::Tensor& inp
   return {nll, target.ge(0).sum().item<int64_t>()};
 }
 
-std::string lm_checkpoint(const std::string& dir, int64_t epoch) {
-  return dir + "/lm_ckpt_ep_" + std::to_string(epoch) + ".pt";
-}
-
 void copy_weights(const CharLm& from, CharLm& to) {
   torch::NoGradGuard g;
   auto src = from->named_parameters();
   for (auto& p : to->named_parameters()) p.value().copy_(src[p.key()]);
 }
 
-// Restores weights, optimiser and log of the last finished epoch; returns that epoch.
-int64_t resume_lm(CharLm& lm, torch::optim::Optimizer& opt, const std::string& dir, LmTrainResult& r) {
-  const TrainState state = load_train_state(dir + "/lm_train_state.pt", opt);
-  const std::string ckpt = lm_checkpoint(dir, state.epoch);
-  CharLm saved = load_char_lm(ckpt);
-  if (saved->config().to_json() != lm->config().to_json())
-    fail(ckpt, "model settings differ from the run being resumed (resume with the same flags)");
-  copy_weights(saved, lm);
-  r.log = MetricsLog::read(dir + "/metrics.csv");
-  r.log.truncate_after(state.epoch);
-  r.best_epoch = state.best_epoch;
-  for (const MetricsRow& row : r.log.rows())
-    if (row.epoch == state.best_epoch && row.tv != "train") r.best_val_perplexity = row.get("lm.perplexity");
-  return state.epoch;
-}
+// One epoch of the LM: seeded dropout and length-bucketed batch order, teacher forcing, then
+// the perplexity of the validation rows (of the training rows when there are none).
+class LmEpochTask : public EpochTask {
+ public:
+  LmEpochTask(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& o)
+      : lm_(lm), data_(data), split_(split), o_(o), opt_(lm->parameters(), torch::optim::AdamOptions(o.lr)),
+        alphabet_(Alphabet::from_name(lm->config().alphabet)) {}
+
+  std::vector<MetricsRow> run_epoch(int64_t epoch) override {
+    torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    lm_->train();
+    ProgressBar bar("lm epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs),
+                    static_cast<int64_t>(split_.train.size()), "seq", o_.progress);
+    double nll = 0;
+    int64_t tokens = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    // Length bucketing: RNN time is set by the longest sequence of a batch.
+    for (const auto& idx : make_batches(data_, split_.train, o_.batch_size, true, o_.seed * 7919ULL + epoch, true)) {
+      auto b = lm_batch(data_, idx, alphabet_);
+      auto res = batch_nll(lm_, b.first, b.second);
+      opt_.zero_grad();
+      (res.first / std::max<int64_t>(res.second, 1)).backward();
+      if (o_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(lm_->parameters(), o_.clip_grad_norm);
+      opt_.step();
+      nll += res.first.item<double>();
+      tokens += res.second;
+      bar.advance(static_cast<int64_t>(idx.size()));
+    }
+    bar.finish();
+    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    train_tokens += tokens;
+    const double train_loss = nll / std::max<int64_t>(tokens, 1);
+    const std::vector<int64_t>& val = split_.val.empty() ? split_.train : split_.val;
+    const double ppl = lm_perplexity(lm_, data_, val, o_.batch_size);
+    return {{epoch, "train", {{"loss", train_loss}, {"lm.perplexity", std::exp(train_loss)}}},
+            {epoch, split_.val.empty() ? "train_eval" : "val", {{"loss", std::log(ppl)}, {"lm.perplexity", ppl}}}};
+  }
+
+  void save_model(const std::string& path) override { save_char_lm(lm_, path); }
+  void load_model(const std::string& path) override {
+    CharLm saved = load_char_lm(path);
+    if (saved->config().to_json() != lm_->config().to_json())
+      fail(path, "model settings differ from the run being resumed (resume with the same flags)");
+    copy_weights(saved, lm_);
+  }
+  torch::optim::Optimizer& optimizer() override { return opt_; }
+
+  double train_seconds = 0;
+  int64_t train_tokens = 0;
+
+ private:
+  CharLm& lm_;
+  const Dataset& data_;
+  const Split& split_;
+  const LmTrainOptions& o_;
+  torch::optim::Adam opt_;
+  Alphabet alphabet_;
+};
 
 }  // namespace
 
@@ -210,54 +249,23 @@ double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>
 
 LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& o) {
   if (split.train.empty()) fail(data.source, "no training sequences");
-  ensure_directory(o.result_dir);
-  torch::optim::Adam opt(lm->parameters(), torch::optim::AdamOptions(o.lr));
-  const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
+  LmEpochTask task(lm, data, split, o);
+  EpochLoopOptions loop;
+  loop.epochs = o.epochs;
+  loop.out_dir = o.out_dir;
+  loop.resume = o.resume;
+  loop.rule = BestEpochRule::parse("lm.perplexity");  // lowest, the earliest on ties
+  loop.best_set = split.val.empty() ? "train_eval" : "val";
+  EpochLoopResult l = run_epoch_loop(task, loop);
+  if (l.best_epoch < 0) fail(o.out_dir, "no epoch was trained (--epochs must be positive)");
   LmTrainResult r;
-  const int64_t done = o.resume ? resume_lm(lm, opt, o.result_dir, r) : 0;
-  for (int64_t epoch = done + 1; epoch <= o.epochs; ++epoch) {
-    torch::manual_seed(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
-    lm->train();
-    ProgressBar bar("lm epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
-                    static_cast<int64_t>(split.train.size()), "seq", o.progress);
-    double nll = 0;
-    int64_t tokens = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    // Length bucketing: RNN time is set by the longest sequence of a batch.
-    for (const auto& idx : make_batches(data, split.train, o.batch_size, true, o.seed * 7919ULL + epoch, true)) {
-      auto b = lm_batch(data, idx, alphabet);
-      auto res = batch_nll(lm, b.first, b.second);
-      opt.zero_grad();
-      (res.first / std::max<int64_t>(res.second, 1)).backward();
-      if (o.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(lm->parameters(), o.clip_grad_norm);
-      opt.step();
-      nll += res.first.item<double>();
-      tokens += res.second;
-      bar.advance(static_cast<int64_t>(idx.size()));
-    }
-    bar.finish();
-    r.train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.train_tokens += tokens;
-    r.epochs_run += 1;
-    const double train_loss = nll / std::max<int64_t>(tokens, 1);
-    r.log.add(epoch, "train", {{"loss", train_loss}, {"lm.perplexity", std::exp(train_loss)}});
-    const std::vector<int64_t>& val = split.val.empty() ? split.train : split.val;
-    const double ppl = lm_perplexity(lm, data, val, o.batch_size);
-    r.log.add(epoch, split.val.empty() ? "train_eval" : "val", {{"loss", std::log(ppl)}, {"lm.perplexity", ppl}});
-    r.log.write(o.result_dir + "/metrics.csv");
-    save_char_lm(lm, lm_checkpoint(o.result_dir, epoch));
-    if (r.best_epoch < 0 || ppl < r.best_val_perplexity) {
-      r.best_epoch = epoch;
-      r.best_val_perplexity = ppl;
-      save_char_lm(lm, o.result_dir + "/lm_best.pt");
-    }
-    TrainState state;
-    state.epoch = epoch;
-    state.best_epoch = r.best_epoch;
-    save_train_state(o.result_dir + "/lm_train_state.pt", state, opt);
-  }
-  if (r.best_epoch < 0) fail(o.result_dir, "no epoch was trained (--epochs must be positive)");
-  copy_weights(load_char_lm(o.result_dir + "/lm_best.pt"), lm);
+  r.log = std::move(l.log);
+  r.best_epoch = l.best_epoch;
+  for (const MetricsRow& row : r.log.rows())
+    if (row.epoch == r.best_epoch && row.tv == loop.best_set) r.best_val_perplexity = row.get("lm.perplexity");
+  r.train_seconds = task.train_seconds;
+  r.train_tokens = task.train_tokens;
+  r.epochs_run = l.epochs_run;
   lm->eval();
   return r;
 }

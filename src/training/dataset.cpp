@@ -1,7 +1,5 @@
 #include "seqnn/training/dataset.h"
 
-#include <htslib/bgzf.h>
-#include <htslib/kstring.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -15,35 +13,10 @@
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/strings.h"
+#include "seqnn/util/table.h"
 
 namespace seqnn {
 namespace {
-
-// Lines of a plain or gzip/bgzip text file (htslib), without the trailing "\r\n".
-class LineReader {
- public:
-  explicit LineReader(const std::string& path) : path_(path), file_(bgzf_open(path.c_str(), "r")) {
-    if (!file_) fail(path, "cannot open");
-  }
-  ~LineReader() {
-    if (file_) bgzf_close(file_);
-    free(line_.s);
-  }
-  bool next(std::string& out) {
-    if (bgzf_getline(file_, '\n', &line_) < 0) return false;
-    ++line_no_;
-    out.assign(line_.s, line_.l);
-    if (!out.empty() && out.back() == '\r') out.pop_back();
-    return true;
-  }
-  int64_t line() const { return line_no_; }
-
- private:
-  std::string path_;
-  BGZF* file_;
-  kstring_t line_ = {0, 0, nullptr};
-  int64_t line_no_ = 0;
-};
 
 bool is_missing(const std::string& v) { return v.empty() || v == "NA" || v == "nan" || v == "NaN" || v == "."; }
 
@@ -65,12 +38,6 @@ void parse_target(const std::string& text, const std::string& transform, const s
   }
   ex.target.push_back(static_cast<float>(transform_target(v, transform, file + ":" + std::to_string(line))));
   ex.mask.push_back(1.f);
-}
-
-int64_t column_index(const std::vector<std::string>& header, const std::string& name, const std::string& file) {
-  auto it = std::find(header.begin(), header.end(), name);
-  if (it == header.end()) fail_at(file, 1, "no column '" + name + "' in the header (" + join(header, ',') + ")");
-  return it - header.begin();
 }
 
 std::string upper(std::string s) {
@@ -115,29 +82,23 @@ double transform_target(double value, const std::string& transform, const std::s
 
 Dataset load_fasta_with_labels(const std::string& fasta, const std::string& labels_tsv,
                                const std::vector<std::string>& columns) {
-  LineReader in(labels_tsv);
-  std::string line;
-  if (!in.next(line)) fail(labels_tsv, "empty label file (a header line is required)");
-  const std::vector<std::string> header = split(line, '\t');
-  if (header.size() < 2) fail_at(labels_tsv, 1, "needs a name column and at least one target column");
-  std::vector<int64_t> cols;
+  TableReader table(labels_tsv);
+  const std::vector<std::string>& header = table.header();
+  if (header.size() < 2) fail_at(labels_tsv, table.header_line(), "needs a name column and at least one target column");
+  std::vector<size_t> cols;
   Dataset data;
   data.source = fasta;
-  for (const auto& c : columns) cols.push_back(column_index(header, c, labels_tsv));
+  for (const auto& c : columns) cols.push_back(table.column(c));
   if (columns.empty()) {
-    for (size_t i = 1; i < header.size(); ++i) cols.push_back(static_cast<int64_t>(i));
+    for (size_t i = 1; i < header.size(); ++i) cols.push_back(i);
   }
-  for (int64_t c : cols) data.targets.push_back(header[static_cast<size_t>(c)]);
+  for (size_t c : cols) data.targets.push_back(header[c]);
   std::map<std::string, Example> labels;
-  while (in.next(line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> f = split(line, '\t');
-    if (f.size() != header.size()) {
-      fail_at(labels_tsv, in.line(), std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
-    }
+  std::vector<std::string> f;
+  while (table.next(f)) {
     Example ex;
-    for (int64_t c : cols) parse_target(f[static_cast<size_t>(c)], "none", labels_tsv, in.line(), ex);
-    if (!labels.emplace(f[0], ex).second) fail_at(labels_tsv, in.line(), "duplicate name '" + f[0] + "'");
+    for (size_t c : cols) parse_target(f[c], "none", labels_tsv, table.line(), ex);
+    if (!labels.emplace(f[0], ex).second) table.fail_here("duplicate name '" + f[0] + "'");
   }
   FastaReader reader(fasta);
   FastaRecord rec;
@@ -183,7 +144,7 @@ Dataset load_bed_with_labels(const std::string& bed, const std::string& genome, 
   if (length <= 0) fail(bed, "BED data needs a positive window length (--max-length)");
   IndexedFasta fa(genome);
   // BedReader keeps only the standard columns, so the label columns are read from the lines.
-  LineReader in(bed);
+  TextLineReader in(bed, "BED file");
   Dataset data;
   data.source = bed;
   std::string line;
@@ -191,7 +152,7 @@ Dataset load_bed_with_labels(const std::string& bed, const std::string& genome, 
   BedInterval iv;
   int64_t ncols = -1;
   while (reader.next(iv)) {
-    while (in.line() < iv.line && in.next(line)) {
+    while (in.line_number() < iv.line && in.next(line)) {
     }
     std::vector<std::string> f = split(line, '\t');
     if (f.size() < 5) fail_at(bed, iv.line, "needs label columns after the name (column 5 on)");
@@ -217,38 +178,30 @@ Dataset load_bed_with_labels(const std::string& bed, const std::string& genome, 
 }
 
 Dataset load_sequence_table(const std::string& path, const TableOptions& opts) {
-  const char sep = ends_with(path, ".csv") || ends_with(path, ".csv.gz") ? ',' : '\t';
-  LineReader in(path);
-  std::string line;
-  if (!in.next(line)) fail(path, "empty table (a header line is required)");
-  const std::vector<std::string> header = split(line, sep);
-  const int64_t seq_col = column_index(header, opts.sequence_column, path);
-  const int64_t id_col = opts.id_column.empty() ? -1 : column_index(header, opts.id_column, path);
-  const int64_t split_col = opts.split_column.empty() ? -1 : column_index(header, opts.split_column, path);
+  TableReader table(path);
+  const size_t seq_col = table.column(opts.sequence_column);
+  const int64_t id_col = opts.id_column.empty() ? -1 : static_cast<int64_t>(table.column(opts.id_column));
+  const int64_t split_col = opts.split_column.empty() ? -1 : static_cast<int64_t>(table.column(opts.split_column));
   if (opts.target_columns.empty()) fail(path, "no target columns given");
-  std::vector<int64_t> target_cols;
-  for (const auto& c : opts.target_columns) target_cols.push_back(column_index(header, c, path));
-  std::vector<std::pair<int64_t, std::string>> filters;
-  for (const auto& f : opts.filters) filters.emplace_back(column_index(header, f.first, path), f.second);
+  std::vector<size_t> target_cols;
+  for (const auto& c : opts.target_columns) target_cols.push_back(table.column(c));
+  std::vector<std::pair<size_t, std::string>> filters;
+  for (const auto& f : opts.filters) filters.emplace_back(table.column(f.first), f.second);
   Dataset data;
   data.source = path;
   data.targets = opts.target_columns;
-  while (in.next(line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> f = split(line, sep);
-    if (f.size() != header.size()) {
-      fail_at(path, in.line(), std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
-    }
+  std::vector<std::string> f;
+  while (table.next(f)) {
     bool keep = true;
-    for (const auto& flt : filters) keep = keep && f[static_cast<size_t>(flt.first)] == flt.second;
+    for (const auto& flt : filters) keep = keep && f[flt.first] == flt.second;
     if (!keep) continue;
     Example ex;
-    ex.sequence = f[static_cast<size_t>(seq_col)];
-    if (ex.sequence.empty()) fail_at(path, in.line(), "empty sequence");
-    ex.id = id_col >= 0 ? f[static_cast<size_t>(id_col)] : path + ":" + std::to_string(in.line());
-    ex.where = path + ":" + std::to_string(in.line());
+    ex.sequence = f[seq_col];
+    if (ex.sequence.empty()) table.fail_here("empty sequence");
+    ex.where = table.where();
+    ex.id = id_col >= 0 ? f[static_cast<size_t>(id_col)] : ex.where;
     if (split_col >= 0) ex.split = f[static_cast<size_t>(split_col)];
-    for (int64_t c : target_cols) parse_target(f[static_cast<size_t>(c)], opts.transform, path, in.line(), ex);
+    for (size_t c : target_cols) parse_target(f[c], opts.transform, path, table.line(), ex);
     data.examples.push_back(std::move(ex));
   }
   if (data.examples.empty()) fail(path, "no rows (after filters)");
@@ -289,16 +242,16 @@ Split make_split(const Dataset& data, const SplitOptions& opts) {
   }
   if (!opts.fold_file.empty()) {
     std::map<std::string, int64_t> fold_of;
-    LineReader in(opts.fold_file);
-    std::string line;
-    while (in.next(line)) {
-      if (line.empty()) continue;
-      auto f = split(line, '\t');
-      if (f.size() != 2) fail_at(opts.fold_file, in.line(), "expected 'id<TAB>fold'");
+    TableReadOptions no_header;
+    no_header.header = false;
+    TableReader folds(opts.fold_file, no_header);
+    std::vector<std::string> f;
+    while (folds.next(f)) {
+      if (f.size() != 2) folds.fail_here("expected 'id<TAB>fold'");
       try {
         fold_of[f[0]] = std::stoll(f[1]);
       } catch (const std::exception&) {
-        fail_at(opts.fold_file, in.line(), "fold '" + f[1] + "' is not an integer");
+        folds.fail_here("fold '" + f[1] + "' is not an integer");
       }
     }
     for (int64_t i = 0; i < n; ++i) {

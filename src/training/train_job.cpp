@@ -4,13 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include "seqnn/models/native.h"
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
+#include "seqnn/util/json_object.h"
 #include "seqnn/util/strings.h"
 
 namespace seqnn {
@@ -25,21 +26,6 @@ std::vector<int64_t> ints(const json& c, const char* k) { return c.at(k).get<std
 int64_t nth(const std::vector<int64_t>& v, size_t i, int64_t fallback) {
   if (v.empty()) return fallback;
   return v[std::min(i, v.size() - 1)];
-}
-
-// Checks each value against the setting's type, so a bad config fails before any data is read.
-void check_types(const json& c, const std::string& source) {
-  for (const auto& s : train_settings()) {
-    const json& v = c.at(s.name);
-    bool ok = true;
-    if (s.type == "int") ok = v.is_number_integer();
-    else if (s.type == "float") ok = v.is_number() || (v.is_null() && s.fallback == "null");
-    else if (s.type == "string") ok = v.is_string();
-    else if (s.type == "bool") ok = v.is_boolean();
-    else if (s.type == "ints") ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); });
-    else ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
-    if (!ok) fail(source, "setting '" + s.name + "' must be of type " + s.type + ", got " + v.dump());
-  }
 }
 
 Dataset load_data(const json& c, const std::string& prefix) {
@@ -74,6 +60,15 @@ Dataset load_data(const json& c, const std::string& prefix) {
   throw Error("no training data: give --fasta/--labels, --positives/--negatives, --class-fasta, --bed or --table");
 }
 
+// Checked before any data is read, so a wrong --arch fails at once.
+void check_arch(const json& c) {
+  const std::string arch = str(c, "arch");
+  for (const char* known : {"cnn", "lstm", "gru", "cnn-lstm", "cnn-gru"}) {
+    if (arch == known) return;
+  }
+  throw Error("unknown --arch '" + arch + "' (cnn, lstm, gru, cnn-lstm, cnn-gru; RNA structure boxes: seqnn rna train)");
+}
+
 std::vector<ConvLayerConfig> conv_layers(const json& c) {
   std::vector<ConvLayerConfig> layers;
   const auto filters = ints(c, "num_filters"), widths = ints(c, "filter_width"), pools = ints(c, "pool");
@@ -82,7 +77,7 @@ std::vector<ConvLayerConfig> conv_layers(const json& c) {
     l.filters = filters[i];
     l.width = nth(widths, i, 9);
     l.pool = nth(pools, i, 1);
-    l.padding = str(c, "padding");
+    l.padding = parse_enum(str(c, "padding"), padding_names(), "setting 'padding'");
     l.batch_norm = c.at("batch_norm").get<bool>();
     l.dropout = real(c, "conv_dropout");
     layers.push_back(l);
@@ -117,19 +112,13 @@ Model build_model(const json& c, const std::vector<HeadSpec>& heads, uint64_t se
   const std::string arch = str(c, "arch");
   json m;
   if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) fail(file, "cannot open model config");
-    try {
-      m = json::parse(in);
-    } catch (const json::parse_error& e) {
-      fail(file, std::string("invalid JSON: ") + first_line(e.what()));
-    }
+    m = parse_json(read_text_file(file, "model config"), file);
   } else if (arch == "cnn") {
     CnnConfig cnn;
     cnn.alphabet = str(c, "alphabet");
     cnn.input_length = num(c, "max_length");
     cnn.conv = conv_layers(c);
-    cnn.global_pool = str(c, "global_pool");
+    cnn.global_pool = parse_enum(str(c, "global_pool"), global_pool_names(), "setting 'global_pool'");
     cnn.dense = dense_layers(c);
     m = json::parse(cnn.to_json());
   } else if (arch == "lstm" || arch == "gru" || arch == "cnn-lstm" || arch == "cnn-gru") {
@@ -138,16 +127,16 @@ Model build_model(const json& c, const std::vector<HeadSpec>& heads, uint64_t se
     rnn.input_length = num(c, "max_length");
     rnn.embedding = num(c, "embedding");
     if (arch.rfind("cnn-", 0) == 0) rnn.conv = conv_layers(c);
-    rnn.cell = arch == "lstm" || arch == "cnn-lstm" ? "lstm" : "gru";
+    rnn.cell = arch == "lstm" || arch == "cnn-lstm" ? RnnCell::kLstm : RnnCell::kGru;
     rnn.hidden = num(c, "hidden");
     rnn.layers = num(c, "layers");
     rnn.bidirectional = c.at("bidirectional").get<bool>();
     rnn.rnn_dropout = real(c, "dropout");
-    rnn.pool = str(c, "rnn_pool");
+    rnn.pool = parse_enum(str(c, "rnn_pool"), sequence_pool_names(), "setting 'rnn_pool'");
     rnn.dense = dense_layers(c);
     m = json::parse(rnn.to_json());
   } else {
-    throw Error("unknown --arch '" + arch + "' (cnn, lstm, gru, cnn-lstm, cnn-gru)");
+    check_arch(c);
   }
   m["outputs"] = total_outputs(heads);
   m["output_activation"] = output_activation_for(heads);
@@ -158,7 +147,7 @@ Model build_model(const json& c, const std::vector<HeadSpec>& heads, uint64_t se
     return make_rnn_model(RnnConfig::from_json(m.dump(), where), seed);
   }
   CnnConfig cnn = CnnConfig::from_json(m.dump(), where);
-  *pad_to = cnn.global_pool == "flatten" ? cnn.input_length : num(c, "max_length");
+  *pad_to = cnn.global_pool == GlobalPool::kFlatten ? cnn.input_length : num(c, "max_length");
   return make_native_model(cnn, seed);
 }
 
@@ -204,27 +193,9 @@ void write_test_predictions(const std::string& path, const Dataset& data, const 
 
 }  // namespace
 
-std::string effective_train_config(const std::string& json_text, const std::string& source) {
-  json c = json::object();
-  for (const auto& s : train_settings()) c[s.name] = json::parse(s.fallback);
-  json user;
-  try {
-    user = json_text.empty() ? json::object() : json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    fail(source, std::string("invalid JSON: ") + first_line(e.what()));
-  }
-  if (!user.is_object()) fail(source, "the training config must be a JSON object");
-  for (auto it = user.begin(); it != user.end(); ++it) {
-    if (it.key() == "comment") continue;
-    if (!c.contains(it.key())) fail(source, "unknown setting '" + it.key() + "'");
-    c[it.key()] = it.value();
-  }
-  check_types(c, source);
-  return c.dump(2);
-}
-
 TrainJob prepare_train_job(const std::string& config_json, const std::string& source) {
   const json c = json::parse(effective_train_config(config_json, source));
+  if (str(c, "model_config").empty()) check_arch(c);
   return prepare_train_job(config_json, source, load_data(c, ""), load_data(c, "test_"));
 }
 
@@ -264,7 +235,7 @@ TrainJob prepare_train_job(const std::string& config_json, const std::string& so
   o.best_rule = str(c, "best_rule");
   o.bucket = c.at("bucket").get<bool>();
   o.seed = c.at("seed").get<uint64_t>();
-  o.result_dir = str(c, "result");
+  o.out_dir = str(c, "out");
   if (o.epochs <= 0 || o.batch_size <= 0 || !(o.lr > 0)) throw Error("epochs, batch_size and lr must be positive");
   job.model = build_model(c, job.heads, o.seed, &o.pad_to);
   return job;
@@ -274,9 +245,9 @@ TrainJobResult run_train_job(TrainJob& job) {
   TrainJobResult r;
   TrainOptions& o = job.options;
   // The config goes first, so an interrupted run can be resumed from its directory alone.
-  ensure_directory(o.result_dir);
+  ensure_directory(o.out_dir);
   {
-    AtomicFile cfg(o.result_dir + "/config.json");
+    AtomicFile cfg(o.out_dir + "/config.json");
     cfg.write(job.config_json + "\n");
     cfg.commit();
   }
@@ -291,8 +262,8 @@ TrainJobResult run_train_job(TrainJob& job) {
     r.test_rows = static_cast<int64_t>(rows.size());
     r.train.test_metrics = r.test.metrics;
     r.train.log.add(r.train.best_epoch, "test", r.test.metrics);
-    r.train.log.write(o.result_dir + "/metrics.csv");
-    write_test_predictions(o.result_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
+    r.train.log.write(o.out_dir + "/metrics.csv");
+    write_test_predictions(o.out_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
                            native_output_activation(job.model));
   }
   return r;

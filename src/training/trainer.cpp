@@ -1,6 +1,5 @@
 #include "seqnn/training/trainer.h"
 
-#include <sys/stat.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -10,8 +9,10 @@
 #include "seqnn/models/native.h"
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
+#include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/train_state.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 #include "seqnn/util/progress.h"
 
 namespace seqnn {
@@ -38,27 +39,6 @@ void set_lr(torch::optim::Optimizer& opt, double lr) {
 }
 
 std::string model_alphabet(const Model& model) { return model.info().alphabet; }
-
-}  // namespace
-
-void ensure_directory(const std::string& dir) {
-  if (dir.empty()) throw Error("training needs a result directory (--result)");
-  std::string partial;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || dir[i] == '/') {
-      partial = dir.substr(0, i);
-      if (!partial.empty()) mkdir(partial.c_str(), 0755);
-    }
-  }
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) fail(dir, "cannot create the result directory");
-}
-
-namespace {
-
-std::string checkpoint_path(const std::string& dir, int64_t epoch) {
-  return dir + "/model_ckpt_ep_" + std::to_string(epoch) + ".pt";
-}
 
 // Loss terms of a batch: total (weighted sum) and the per-head values.
 torch::Tensor total_loss(const std::vector<HeadSpec>& heads, const std::vector<torch::Tensor>& losses) {
@@ -103,22 +83,8 @@ struct Accumulator {
 
 }  // namespace
 
-std::string native_output_activation(const Model& model) {
-  try {
-    return rnn_network(model)->config().output_activation;
-  } catch (const Error&) {
-    return native_network(model)->config().output_activation;
-  }
-}
-
-void load_native_weights(Model& model, const std::string& path) {
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path);
-    native_module(model)->load(archive);
-  } catch (const c10::Error& e) {
-    fail(path, "cannot load checkpoint weights: " + first_line(e.what_without_backtrace()));
-  }
+std::string training_checkpoint_path(const std::string& dir, int64_t epoch) {
+  return dir + "/checkpoint_" + std::to_string(epoch) + ".pt";
 }
 
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
@@ -139,9 +105,89 @@ Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<i
   return acc.finish(heads, activation);
 }
 
+namespace {
+// One epoch of a native model: seeded batch order and dropout, an optimiser step per batch,
+// training metrics from the epoch's own predictions, then a validation pass.
+class NativeEpochTask : public EpochTask {
+ public:
+  NativeEpochTask(Model& model, const Dataset& data, const Split& split, const std::vector<HeadSpec>& heads,
+                  const TrainOptions& o)
+      : model_(model), data_(data), split_(split), heads_(heads), o_(o), module_(native_module(model)),
+        optimizer_(make_optimizer(module_->parameters(), o)), alphabet_(Alphabet::from_name(model_alphabet(model))),
+        activation_(native_output_activation(model)) {}
+
+  std::vector<MetricsRow> run_epoch(int64_t epoch) override {
+    torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    auto batches = make_batches(data_, split_.train, o_.batch_size, true, o_.seed * 7919ULL + static_cast<uint64_t>(epoch), o_.bucket);
+    model_.train();
+    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs), static_cast<int64_t>(split_.train.size()),
+                    "seq", o_.progress);
+    Accumulator acc;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (const auto& idx : batches) {
+      Batch b = make_batch(data_, idx, alphabet_, o_.pad_to);
+      torch::Tensor out = model_.forward(b.x.to(model_.device())).tensor();
+      auto hl = head_losses(heads_, out, b.target.to(out.device()), b.mask.to(out.device()), activation_);
+      torch::Tensor loss = total_loss(heads_, hl);
+      optimizer_->zero_grad();
+      loss.backward();
+      if (o_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(module_->parameters(), o_.clip_grad_norm);
+      optimizer_->step();
+      acc.add(out, b, loss, hl);
+      bar.advance(static_cast<int64_t>(idx.size()));
+    }
+    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    train_examples += static_cast<int64_t>(split_.train.size());
+    bar.finish();
+    std::vector<MetricsRow> rows = {{epoch, "train", acc.finish(heads_, activation_).metrics}};
+    val_loss_ = acc.loss_sum / std::max<int64_t>(acc.n, 1);
+    if (!split_.val.empty()) {
+      Evaluation v = evaluate_model(model_, data_, split_.val, heads_, o_.batch_size, o_.pad_to);
+      val_loss_ = v.loss;
+      rows.push_back({epoch, "val", v.metrics});
+    }
+    return rows;
+  }
+
+  void save_model(const std::string& path) override { model_.save(path); }
+  void load_model(const std::string& path) override { load_native_weights(model_, path); }
+  torch::optim::Optimizer& optimizer() override { return *optimizer_; }
+
+  // Reduce-on-plateau on the validation loss (PyTorch's rule: relative threshold 1e-4).
+  void end_epoch(int64_t, TrainState& state) override {
+    if (o_.lr_schedule == "none") return;
+    if (o_.lr_schedule != "plateau") throw Error("unknown lr schedule '" + o_.lr_schedule + "' (none, plateau)");
+    if (val_loss_ < state.plateau_best * (1 - 1e-4)) {
+      state.plateau_best = val_loss_;
+      state.plateau_bad = 0;
+    } else if (++state.plateau_bad > o_.plateau_patience) {
+      set_lr(*optimizer_, std::max(o_.min_lr, current_lr(*optimizer_) * o_.plateau_factor));
+      state.plateau_bad = 0;
+    }
+  }
+
+  double train_seconds = 0;
+  int64_t train_examples = 0;
+
+ private:
+  Model& model_;
+  const Dataset& data_;
+  const Split& split_;
+  const std::vector<HeadSpec>& heads_;
+  const TrainOptions& o_;
+  std::shared_ptr<torch::nn::Module> module_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  Alphabet alphabet_;
+  std::string activation_;
+  double val_loss_ = 0;
+};
+
+}  // namespace
+
 TrainResult train_model(Model& model, const Dataset& data, const Split& split, const std::vector<HeadSpec>& heads,
                         const TrainOptions& o) {
-  ensure_directory(o.result_dir);
+  if (o.out_dir.empty()) throw Error("training needs an output directory (--out)");
+  ensure_directory(o.out_dir);
   if (split.train.empty()) fail(data.source, "the training split is empty");
   if (total_outputs(heads) != [&] {
         torch::NoGradGuard g;
@@ -152,86 +198,24 @@ TrainResult train_model(Model& model, const Dataset& data, const Split& split, c
     throw Error("the model has a different number of outputs than the heads need (" +
                 std::to_string(total_outputs(heads)) + ")");
   }
-  auto module = native_module(model);
-  auto optimizer = make_optimizer(module->parameters(), o);
-  const Alphabet alphabet = Alphabet::from_name(model_alphabet(model));
-  const std::string activation = native_output_activation(model);
-  const BestEpochRule rule = BestEpochRule::parse(o.best_rule);
-  const std::string metrics_path = o.result_dir + "/metrics.csv";
-  const std::string best_path = o.result_dir + "/model_best.pt";
-
+  NativeEpochTask task(model, data, split, heads, o);
+  EpochLoopOptions loop;
+  loop.epochs = o.epochs;
+  loop.out_dir = o.out_dir;
+  loop.resume = o.resume;
+  loop.early_stopping = o.early_stopping;
+  loop.rule = BestEpochRule::parse(o.best_rule);
+  loop.best_set = split.val.empty() ? "train" : "val";
+  EpochLoopResult l = run_epoch_loop(task, loop);
   TrainResult r;
-  TrainState state;
-  if (o.resume) {
-    state = load_train_state(o.result_dir + "/train_state.pt", *optimizer);
-    load_native_weights(model, checkpoint_path(o.result_dir, state.epoch));
-    r.log = MetricsLog::read(metrics_path);
-    r.log.truncate_after(state.epoch);
-    r.log.drop_set("test");  // the interrupted run's final evaluation; a new one follows
-  }
-  r.best_epoch = state.best_epoch;
-  for (int64_t epoch = state.epoch + 1; epoch <= o.epochs; ++epoch) {
-    torch::manual_seed(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
-    auto batches = make_batches(data, split.train, o.batch_size, true, o.seed * 7919ULL + static_cast<uint64_t>(epoch), o.bucket);
-    model.train();
-    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs), static_cast<int64_t>(split.train.size()),
-                    "seq", o.progress);
-    Accumulator acc;
-    const auto t0 = std::chrono::steady_clock::now();
-    for (const auto& idx : batches) {
-      Batch b = make_batch(data, idx, alphabet, o.pad_to);
-      torch::Tensor out = model.forward(b.x.to(model.device())).tensor();
-      auto hl = head_losses(heads, out, b.target.to(out.device()), b.mask.to(out.device()), activation);
-      torch::Tensor loss = total_loss(heads, hl);
-      optimizer->zero_grad();
-      loss.backward();
-      if (o.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(module->parameters(), o.clip_grad_norm);
-      optimizer->step();
-      acc.add(out, b, loss, hl);
-      bar.advance(static_cast<int64_t>(idx.size()));
-    }
-    r.train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.train_examples += static_cast<int64_t>(split.train.size());
-    bar.finish();
-    r.log.add(epoch, "train", acc.finish(heads, activation).metrics);
-    double val_loss = acc.loss_sum / std::max<int64_t>(acc.n, 1);
-    if (!split.val.empty()) {
-      Evaluation v = evaluate_model(model, data, split.val, heads, o.batch_size, o.pad_to);
-      val_loss = v.loss;
-      r.log.add(epoch, "val", v.metrics);
-    }
-    r.log.write(metrics_path);
-    model.save(checkpoint_path(o.result_dir, epoch));
-    const int64_t best = r.log.best_epoch(rule, split.val.empty() ? "train" : "val");
-    if (best == epoch) model.save(best_path);
-    r.best_epoch = best;
-    // Reduce-on-plateau on the validation loss (PyTorch's rule: relative threshold 1e-4).
-    if (o.lr_schedule == "plateau") {
-      if (val_loss < state.plateau_best * (1 - 1e-4)) {
-        state.plateau_best = val_loss;
-        state.plateau_bad = 0;
-      } else if (++state.plateau_bad > o.plateau_patience) {
-        set_lr(*optimizer, std::max(o.min_lr, current_lr(*optimizer) * o.plateau_factor));
-        state.plateau_bad = 0;
-      }
-    } else if (o.lr_schedule != "none") {
-      throw Error("unknown lr schedule '" + o.lr_schedule + "' (none, plateau)");
-    }
-    state.epoch = epoch;
-    state.best_epoch = best;
-    save_train_state(o.result_dir + "/train_state.pt", state, *optimizer);
-    r.epochs_run += 1;
-    r.last_epoch = epoch;
-    if (o.early_stopping > 0 && best > 0 && epoch - best >= o.early_stopping) {
-      r.stopped_early = true;
-      break;
-    }
-  }
-  r.last_epoch = std::max(r.last_epoch, state.epoch);
-  if (r.best_epoch > 0) {
-    load_native_weights(model, best_path);
-    r.best_model = best_path;
-  }
+  r.epochs_run = l.epochs_run;
+  r.last_epoch = l.last_epoch;
+  r.best_epoch = l.best_epoch;
+  r.stopped_early = l.stopped_early;
+  r.log = std::move(l.log);
+  r.best_model = l.best_model;
+  r.train_seconds = task.train_seconds;
+  r.train_examples = task.train_examples;
   model.eval();
   return r;
 }

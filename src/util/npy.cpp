@@ -8,6 +8,7 @@
 
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 
 namespace seqnn {
 namespace {
@@ -103,8 +104,8 @@ void save_npy(const std::string& path, const at::Tensor& tensor) {
 }
 
 at::Tensor load_npy(const std::string& path) {
+  require_readable(path, ".npy file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open");
   char pre[10];
   if (!in.read(pre, 10) || std::memcmp(pre, kMagic, 6) != 0) fail(path, "not a .npy file (bad magic)");
   uint32_t len = 0;

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "seqnn/inference/output_columns.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/sequence/fasta.h"
@@ -11,22 +12,6 @@
 namespace seqnn {
 namespace {
 
-// Names of the flattened output columns: the model's output names for a single output that has
-// them, the column index for a single output without, "<output>.<index>" for several outputs.
-std::vector<std::string> column_names(const ModelOutput& out, const std::vector<std::string>& model_names) {
-  std::vector<std::string> names;
-  for (size_t j = 0; j < out.size(); ++j) {
-    const int64_t cols = out[j].numel() / std::max<int64_t>(out[j].size(0), 1);
-    const bool named = out.size() == 1 && static_cast<int64_t>(model_names.size()) == cols;
-    for (int64_t c = 0; c < cols; ++c) {
-      if (named) names.push_back(model_names[static_cast<size_t>(c)]);
-      else if (out.size() == 1) names.push_back(std::to_string(c));
-      else names.push_back(out.names[j] + "." + std::to_string(c));
-    }
-  }
-  return names;
-}
-
 // All outputs flattened to (n, columns) and concatenated.
 at::Tensor flatten_outputs(const ModelOutput& out) {
   std::vector<at::Tensor> parts;
@@ -34,26 +19,9 @@ at::Tensor flatten_outputs(const ModelOutput& out) {
   return parts.size() == 1 ? parts[0] : torch::cat(parts, 1);
 }
 
-bool is_index(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
-// Encodes sequences of equal length into an (n, A, L) int8 tensor.
-at::Tensor encode(const std::vector<std::string>& seqs, const Alphabet& alphabet, int64_t length) {
-  at::Tensor x = torch::zeros({static_cast<int64_t>(seqs.size()), alphabet.size(), length}, torch::kInt8);
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    one_hot_encode_into(seqs[i], alphabet, x[static_cast<int64_t>(i)].data_ptr<int8_t>());
-  }
-  return x;
-}
-
 }  // namespace
 
-const std::vector<std::string>& mc_statistic_names() {
-  static const std::vector<std::string> names = {"ref_mean", "ref_sd",  "alt_mean", "alt_sd",
-                                                 "diff_mean", "diff_sd", "corr",     "p_diff_gt0"};
-  return names;
-}
+const std::vector<std::string>& mc_statistic_names() { return paired_statistic_names(); }
 
 VariantScorer::VariantScorer(Model& model, const IndexedFasta& genome, VariantScoringOptions opts)
     : model_(model), genome_(genome), opts_(std::move(opts)) {
@@ -78,21 +46,11 @@ VariantScorer::VariantScorer(Model& model, const IndexedFasta& genome, VariantSc
 }
 
 void VariantScorer::resolve_tasks(const ModelOutput& out) {
-  all_names_ = column_names(out, model_.info().output_names);
+  all_names_ = output_column_names(out, model_.info().output_names);
   const int64_t columns = static_cast<int64_t>(all_names_.size());
-  if (opts_.tasks.empty()) {
+  task_index_ = resolve_target_columns(opts_.targets, all_names_, columns);
+  if (opts_.targets.empty()) {
     for (int64_t c = 0; c < columns; ++c) task_index_.push_back(c);
-  }
-  for (const auto& t : opts_.tasks) {
-    int64_t found = -1;
-    for (int64_t c = 0; c < columns && found < 0; ++c) {
-      if (all_names_[static_cast<size_t>(c)] == t) found = c;
-    }
-    if (found < 0 && is_index(t) && std::stoll(t) < columns) found = std::stoll(t);
-    if (found < 0) {
-      throw Error("--tasks: '" + t + "' is neither an output name nor an index below " + std::to_string(columns));
-    }
-    task_index_.push_back(found);
   }
   for (int64_t c : task_index_) task_names_.push_back(all_names_[static_cast<size_t>(c)]);
 }
@@ -126,22 +84,20 @@ ScoredChunk VariantScorer::score(const std::vector<Variant>& variants) {
   if (chunk.variants.empty()) return chunk;
 
   const Alphabet alphabet = Alphabet::from_name(model_.info().alphabet);
-  at::Tensor ref = encode(refs, alphabet, opts_.length), alt = encode(alts, alphabet, opts_.length);
+  ChunkEncodeOptions lengths;
+  lengths.length = opts_.length;
+  at::Tensor ref = one_hot_encode_chunk(refs, alphabet, lengths), alt = one_hot_encode_chunk(alts, alphabet, lengths);
   PairedPrediction p = predict_pairs(model_, ref, alt, opts_.predict, opts_.rc);
   at::Tensor r = select_tasks(p.ref).to(torch::kFloat), a = select_tasks(p.alt).to(torch::kFloat);
   for (const auto& s : opts_.scores) chunk.scores.push_back(variant_score(s, r, a));
 
   if (opts_.mc.enabled()) {
     auto summaries = predict_pairs_mc(model_, ref, alt, opts_.predict, opts_.mc, opts_.rc);
-    auto pick = [&](auto member) {
-      std::vector<at::Tensor> parts;
-      for (const auto& s : summaries) parts.push_back(s.*member);
-      return select_tasks(p.ref.with(parts));
-    };
-    using S = PairedMoments::Summary;
-    for (auto member : {&S::ref_mean, &S::ref_sd, &S::alt_mean, &S::alt_sd, &S::diff_mean, &S::diff_sd, &S::corr,
-                        &S::p_diff_positive}) {
-      chunk.mc.push_back(pick(member));
+    const size_t statistics = paired_statistic_names().size();
+    for (size_t s = 0; s < statistics; ++s) {
+      std::vector<at::Tensor> per_output;
+      for (const auto& summary : summaries) per_output.push_back(summary.reported()[s]);
+      chunk.mc.push_back(select_tasks(p.ref.with(per_output)));
     }
   }
   return chunk;

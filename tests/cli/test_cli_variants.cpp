@@ -118,14 +118,14 @@ TEST(CliScoreVariants, TsvMatchesDirectPredictionAndSkipsMismatches) {
   EXPECT_EQ(rows[4][5], "81");  // positions -81..-1 padded
 }
 
-TEST(CliScoreVariants, TasksRcVcfAndNpyOutputs) {
+TEST(CliScoreVariants, TargetsRcVcfAndNpyOutputs) {
   VariantCase c;
   std::string body = c.header();
   for (int64_t pos : {300, 400, 450}) body += c.line(pos, std::string(1, c.base(pos)), std::string(1, c.other(pos)));
   seqnn::test::write_text(c.vcf, body);
   const std::string base = "score-variants -m " + fixture("deepsea_small.pt") + " -g " + c.genome + " -v " + c.vcf + " -q";
   ASSERT_EQ(run_cli(base + " -o " + c.dir.file("all.tsv") + " --rc mean").exit_code, 0);
-  auto sub = run_cli(base + " -o " + c.dir.file("sub.tsv") + " --rc mean --tasks 3 0");
+  auto sub = run_cli(base + " -o " + c.dir.file("sub.tsv") + " --rc mean --target 3 0");
   ASSERT_EQ(sub.exit_code, 0) << sub.output;
   auto all = read_tsv(c.dir.file("all.tsv")), part = read_tsv(c.dir.file("sub.tsv"));
   ASSERT_EQ(part[0].size(), 8u);
@@ -141,7 +141,7 @@ TEST(CliScoreVariants, TasksRcVcfAndNpyOutputs) {
   at::Tensor alt = (predict_seqs(m, {aw}) + predict_seqs(m, {reverse_complement(aw)})) / 2;
   EXPECT_NEAR(std::stod(all[1][6 + 5]), (alt - ref)[0][5].item<double>(), 1e-5);
 
-  ASSERT_EQ(run_cli(base + " -o " + c.dir.file("s.vcf.gz") + " --tasks 1").exit_code, 0);
+  ASSERT_EQ(run_cli(base + " -o " + c.dir.file("s.vcf.gz") + " --target 1").exit_code, 0);
   BGZF* f = bgzf_open(c.dir.file("s.vcf.gz").c_str(), "r");
   ASSERT_NE(f, nullptr);
   std::string text(1 << 16, '\0');
@@ -172,8 +172,8 @@ TEST(CliScoreVariants, BadInputsLeaveNoCompleteOutput) {
   EXPECT_FALSE(seqnn::test::exists(out));
   EXPECT_FALSE(seqnn::test::exists(out + ".partial"));
   auto t = run_cli("score-variants -m " + fixture("deepsea_small.pt") + " -g " + c.genome + " -v " + c.vcf + " -o " + out +
-                   " --tasks nosuch -q");
-  EXPECT_NE(t.output.find("--tasks: 'nosuch'"), std::string::npos) << t.output;
+                   " --target nosuch -q");
+  EXPECT_NE(t.output.find("--target: 'nosuch'"), std::string::npos) << t.output;
   auto k = run_cli("score-variants -m " + fixture("flatten_dense.pt") + " -g " + c.genome + " -v " + c.vcf + " -o " + out +
                    " --mc-samples 3 -q");
   EXPECT_NE(k.exit_code, 0);

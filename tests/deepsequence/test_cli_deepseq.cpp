@@ -2,40 +2,20 @@
 // skipped mutants, resume, one-line errors.
 #include <torch/cuda.h>
 
-#include <random>
-#include <sstream>
-
+#include "deepsequence/toy_data.h"
 #include "seqnn/util/strings.h"
 #include "test_helpers.h"
 
 namespace seqnn::ds {
 namespace {
 
-// 60 records from two ancestors with random substitutions and gaps; the focus row has a
-// lowercase (non-focus) first column, so focus column 0 is UniProt position 6.
-std::string toy_alignment() {
-  const std::string anc[2] = {"ACDEFGHIKLMN", "ACDQFGRIKLWN"};
-  const std::string aa = "ACDEFGHIKLMNPQRSTVWY-";
-  std::mt19937 rng(5);
-  std::ostringstream out;
-  out << ">TOY/5-17\nm" << anc[0] << "\n";
-  for (int i = 0; i < 60; ++i) {
-    std::string s = anc[i % 2];
-    for (char& c : s) {
-      if (rng() % 6 == 0) c = aa[rng() % aa.size()];
-    }
-    out << ">r" << i << "\n." << s << "\n";
-  }
-  return out.str();
-}
-
 struct Toy {
   test::TempDir dir;
   std::string aln = dir.file("toy.a2m"), cfg = dir.file("cfg.json"), csv = dir.file("muts.csv");
   Toy() {
-    test::write_text(aln, toy_alignment());
-    test::write_text(cfg, R"({"encoder": [16], "latent": 2, "decoder": [8, 12], "dictionary": 4, "batch_size": 10})");
-    test::write_text(csv, "mutant,fit\nA6C,0.5\nC7D,-1\nA6C:D8E,-2\nG6A,0\nM5A,1\nXYZ,2\nF10W,notanumber\n");
+    test::write_text(aln, test_data::toy_alignment());
+    test::write_text(cfg, test_data::toy_config());
+    test::write_text(csv, test_data::toy_mutations());
   }
   std::string train(const std::string& out, int updates, const std::string& extra = "") const {
     return "deepseq train -a " + aln + " -c " + cfg + " -o " + out + " --updates " + std::to_string(updates) +
@@ -45,13 +25,16 @@ struct Toy {
 
 TEST(DsCli, TrainScoreWeightsEndToEnd) {
   Toy t;
-  test::CliResult r = test::run_cli(t.train(t.dir.file("m.pt"), 30));
+  test::CliResult r = test::run_cli(t.train(t.dir.file("m"), 30));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("updates/s"), std::string::npos) << r.output;
-  const std::vector<std::string> curve = split(test::read_text(t.dir.file("m.pt.loss.tsv")), '\n');
+  EXPECT_NE(r.output.find("-> " + t.dir.file("m/model_best.pt")), std::string::npos) << r.output;
+  EXPECT_TRUE(test::exists(t.dir.file("m/checkpoint_30.pt")));
+  EXPECT_FALSE(test::exists(t.dir.file("m/checkpoint_20.pt"))) << "only the newest checkpoint is kept";
+  const std::vector<std::string> curve = split(test::read_text(t.dir.file("m/loss.tsv")), '\n');
   EXPECT_EQ(curve.size(), 1u + 6u + 1u) << "header, 6 rows (every 5 of 30), trailing newline";
 
-  const std::string score = "deepseq score -m " + t.dir.file("m.pt") + " -a " + t.aln + " --mutations " + t.csv +
+  const std::string score = "deepseq score -m " + t.dir.file("m/model_best.pt") + " -a " + t.aln + " --mutations " + t.csv +
                             " --samples 4 --independent --spearman fit --threads 1 --quiet -o ";
   r = test::run_cli(score + t.dir.file("s1.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -67,8 +50,8 @@ TEST(DsCli, TrainScoreWeightsEndToEnd) {
   EXPECT_NE(rows[6].find("not a mutation like A42G"), std::string::npos) << rows[6];
 
   // Same seed, same result; the weights command writes one row per kept record.
-  ASSERT_EQ(test::run_cli(t.train(t.dir.file("m2.pt"), 30)).exit_code, 0);
-  ASSERT_EQ(test::run_cli("deepseq score -m " + t.dir.file("m2.pt") + " -a " + t.aln + " --mutations " + t.csv +
+  ASSERT_EQ(test::run_cli(t.train(t.dir.file("m2"), 30)).exit_code, 0);
+  ASSERT_EQ(test::run_cli("deepseq score -m " + t.dir.file("m2/model_best.pt") + " -a " + t.aln + " --mutations " + t.csv +
                           " --samples 4 --independent --spearman fit --threads 1 --quiet -o " + t.dir.file("s2.csv"))
                 .exit_code,
             0);
@@ -78,23 +61,24 @@ TEST(DsCli, TrainScoreWeightsEndToEnd) {
   EXPECT_NE(r.output.find("Neff"), std::string::npos);
   EXPECT_GE(split(test::read_text(t.dir.file("w.tsv")), '\n').size(), 50u);
 
-  // Resume continues to the new total.
-  r = test::run_cli("deepseq train -a " + t.aln + " -o " + t.dir.file("m.pt") + " --resume " + t.dir.file("m.pt") +
-                    " --updates 40 --log-every 5 --threads 1 --quiet");
+  // Resume continues the newest checkpoint to the new total (the configuration is the run's).
+  r = test::run_cli("deepseq train -a " + t.aln + " -o " + t.dir.file("m") + " --resume --updates 40 --log-every 5 --threads 1 --quiet");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("30 -> 40 updates"), std::string::npos) << r.output;
+  EXPECT_TRUE(test::exists(t.dir.file("m/checkpoint_40.pt")));
+  EXPECT_EQ(split(test::read_text(t.dir.file("m/loss.tsv")), '\n').size(), 1u + 8u + 1u) << "the curve continues";
 }
 
 // On a GPU: train there, then the checkpoint scores on the CPU (it holds CPU tensors).
 TEST(DsCli, TrainsOnCudaAndScoresOnTheCpu) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
   Toy t;
-  test::CliResult r = test::run_cli("deepseq train -a " + t.aln + " -c " + t.cfg + " -o " + t.dir.file("g.pt") +
+  test::CliResult r = test::run_cli("deepseq train -a " + t.aln + " -c " + t.cfg + " -o " + t.dir.file("g") +
                                     " --updates 20 --log-every 5 --seed 3 --device cuda --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("updates on cuda"), std::string::npos) << r.output;
   for (const char* dev : {"cpu", "cuda"}) {
-    r = test::run_cli("deepseq score -m " + t.dir.file("g.pt") + " -a " + t.aln + " --mutations " + t.csv +
+    r = test::run_cli("deepseq score -m " + t.dir.file("g/model_best.pt") + " -a " + t.aln + " --mutations " + t.csv +
                       " --samples 4 --spearman fit --quiet --device " + dev + " -o " + t.dir.file(std::string(dev) + ".csv"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("4 scored"), std::string::npos) << r.output;
@@ -103,23 +87,31 @@ TEST(DsCli, TrainsOnCudaAndScoresOnTheCpu) {
 
 TEST(DsCli, BadInputIsAOneLineError) {
   Toy t;
-  test::CliResult r = test::run_cli("deepseq train -a " + t.dir.file("missing.a2m") + " -o " + t.dir.file("m.pt"));
+  test::CliResult r = test::run_cli("deepseq train -a " + t.dir.file("missing.a2m") + " -o " + t.dir.file("m"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("missing.a2m"), std::string::npos) << r.output;
   test::write_text(t.cfg, R"({"encoder": [16], "decoder": [10], "sparsity_tiles": 4})");
-  r = test::run_cli(t.train(t.dir.file("m.pt"), 5));
+  r = test::run_cli(t.train(t.dir.file("m"), 5));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("sparsity_tiles"), std::string::npos) << r.output;
   test::write_text(t.csv, "mutant,fit\nA6C,1\nC7D\n");
   r = test::run_cli("deepseq score -a " + t.aln + " --independent --mutations " + t.csv + " -o " + t.dir.file("s.csv"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("muts.csv:3:"), std::string::npos) << r.output;
-  // An output in a missing directory fails before any training, not after it.
+  // An output directory that cannot be made fails before any training, not after it.
   test::write_text(t.cfg, R"({"encoder": [16], "decoder": [10]})");
-  r = test::run_cli(t.train(t.dir.file("no/such/dir/m.pt"), 100000));
+  r = test::run_cli(t.train(t.aln + "/m", 100000));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("no/such/dir/m.pt: cannot open for writing"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("toy.a2m/m: cannot create directory"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("updates/s"), std::string::npos) << "trained before failing: " << r.output;
+  // Numeric flags are typed and range-checked; --resume is a flag, -n is gone.
+  r = test::run_cli(t.train(t.dir.file("m3"), 10, "--log-every 0"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--log-every"), std::string::npos) << r.output;
+  EXPECT_FALSE(test::exists(t.dir.file("m3"))) << "refused before running";
+  r = test::run_cli("deepseq weights -a " + t.aln + " -o " + t.dir.file("w.tsv") + " --weights-method fast");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("fast"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -88,17 +88,17 @@ TEST(NativeCnn, GlobalPoolingAcceptsAnyLength) {
 
 TEST(NativeCnn, ConfigErrorsNameTheField) {
   auto message = [](const std::string& json) { return test::error_of([&] { CnnConfig::from_json(json, "cfg.json"); }); };
-  EXPECT_NE(message(R"({"input_length": 100, "conv": [{"filters": 0, "width": 3}]})").find("conv[0]: 'filters'"),
+  EXPECT_NE(message(R"({"input_length": 100, "conv": [{"filters": 0, "width": 3}]})").find("cfg.json: conv[0]: filters: must be positive, got 0"),
             std::string::npos);
   EXPECT_NE(message(R"({"input_length": 100, "conv": [{"filters": 4, "width": 3, "actvation": "relu"}]})")
-                .find("unknown field 'actvation'"),
+                .find("cfg.json: conv[0]: unknown key 'actvation' (allowed: filters, width"),
             std::string::npos);
-  EXPECT_NE(message(R"({"conv": []})").find("'input_length' is required"), std::string::npos);
+  EXPECT_NE(message(R"({"conv": []})").find("cfg.json: input_length: is required"), std::string::npos);
   EXPECT_NE(message(R"({"input_length": 10, "conv": [{"filters": 4, "width": 8, "pool": 4}]})").find("shrinks below 1"),
             std::string::npos);
   EXPECT_NE(message("{not json").find("cfg.json: invalid JSON"), std::string::npos);
   EXPECT_NE(message(R"({"type": "transformer"})").find("unsupported model type"), std::string::npos);
-  EXPECT_NE(message(R"({"input_length": 10, "output_activation": "swish"})").find("unknown activation"), std::string::npos);
+  EXPECT_NE(message(R"({"input_length": 10, "output_activation": "swish"})").find("cfg.json: output_activation: unknown value 'swish' (allowed: none, relu, gelu"), std::string::npos);
 }
 
 TEST(NativeCnn, WrongInputLengthIsAnError) {

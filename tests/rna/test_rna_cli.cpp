@@ -5,9 +5,13 @@
 
 #include <cstdio>
 #include <functional>
+#include <map>
 
 #include "rna/rna_test_util.h"
+#include "seqnn/rna/eval_run.h"
+#include "seqnn/rna/predict_run.h"
 #include "seqnn/rna/rna_io.h"
+#include "seqnn/rna/s1_run.h"
 #include "seqnn/rna/s1_train.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/strings.h"
@@ -81,8 +85,8 @@ std::string write_random_table(const seqnn::test::TempDir& dir, int n, int64_t L
 TEST(RnaCli, TrainPredictEvalEndToEnd) {
   seqnn::test::TempDir dir;
   const std::string data = write_random_table(dir, 40, 24);
-  const std::string train = "rna train --data " + data + " --num-filters 4,4 --filter-width 3,3 --hidden 4 --epochs 2 "
-                            "--batch-size 8 --validation-fraction 0.2 --threads 1 --seed 3 -q --out ";
+  const std::string train = "rna train --data " + data + " --num-filters 4,4 --filter-width 3,3 --dense-units 4 --epochs 2 "
+                            "--batch-size 8 --val-fraction 0.2 --threads 1 --seed 3 -q --out ";
   auto r = seqnn::test::run_cli(train + dir.file("run1"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("best epoch"), std::string::npos) << r.output;
@@ -92,26 +96,27 @@ TEST(RnaCli, TrainPredictEvalEndToEnd) {
   for (const auto& n : s1_metric_names()) expect += n + ",";
   EXPECT_EQ(header, expect + "tv,epoch");
   EXPECT_EQ(split(csv, '\n').size(), 6u);  // header, 2 epochs x (train, val), final newline
-  EXPECT_TRUE(seqnn::test::exists(dir.file("run1/model_epoch_2.pt")));
+  EXPECT_TRUE(seqnn::test::exists(dir.file("run1/checkpoint_2.pt")));
   EXPECT_TRUE(seqnn::test::exists(dir.file("run1/model_best.pt")));
-  // Same seed, same numbers.
+  EXPECT_NE(seqnn::test::read_text(dir.file("run1/config.json")).find("\"dense_units\": [\n    4\n  ]"), std::string::npos);
+  // Same seed, same numbers; space-separated lists (the notebook's form) are the same run.
   ASSERT_EQ(seqnn::test::run_cli(train + dir.file("run2")).exit_code, 0);
   EXPECT_EQ(seqnn::test::read_text(dir.file("run2/metrics.csv")), csv);
-  // `seqnn train --arch s1` with the notebook's flags is the same training as `rna train`.
-  r = seqnn::test::run_cli("train --arch s1 --data " + data + " --result " + dir.file("via_train") +
-                           " --num-filters 4 4 --filter-width 3 --dense-units 4 --epochs 2 --batch-size 8 "
+  r = seqnn::test::run_cli("rna train --data " + data + " --out " + dir.file("run3") +
+                           " --num-filters 4 4 --filter-width 3 3 --dense-units 4 --epochs 2 --batch-size 8 "
                            "--val-fraction 0.2 --seed 3 --threads 1 -q");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(seqnn::test::read_text(dir.file("via_train/metrics.csv")), csv);
-  EXPECT_NE(seqnn::test::read_text(dir.file("via_train/config.json")).find("\"s1\""), std::string::npos);
-  r = seqnn::test::run_cli("train --data " + data + " --result " + dir.file("x") + " --threads 1 -q");
+  EXPECT_EQ(seqnn::test::read_text(dir.file("run3/metrics.csv")), csv);
+  // S1 has one entry point: `seqnn train` refuses it.
+  r = seqnn::test::run_cli("train --arch s1 --table " + data + " --out " + dir.file("x") + " --threads 1 -q");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.output.find("--data and --loss-weights are for --arch s1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("unknown --arch 's1'"), std::string::npos) << r.output;
   // Fine-tuning keeps the trained model's architecture (a different default is ignored) and
-  // starts from its weights: with lr 0 nothing but batch-norm statistics can change.
-  const std::string tune = "rna train --data " + data + " --epochs 1 --batch-size 8 --validation-fraction 0.2 "
+  // starts from its weights: with an lr that rounds every float32 step to zero (--lr must be
+  // positive) nothing but batch-norm statistics can change.
+  const std::string tune = "rna train --data " + data + " --epochs 1 --batch-size 8 --val-fraction 0.2 "
                            "--threads 1 --seed 3 -q --init " + dir.file("run1/model_best.pt");
-  r = seqnn::test::run_cli(tune + " --lr 0 --out " + dir.file("tuned"));
+  r = seqnn::test::run_cli(tune + " --lr 1e-50 --out " + dir.file("tuned"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const size_t at = r.output.find("S1 with ");
   ASSERT_NE(at, std::string::npos) << r.output;
@@ -139,6 +144,142 @@ TEST(RnaCli, TrainPredictEvalEndToEnd) {
   r = seqnn::test::run_cli("rna eval -q --truth " + data + " --pred " + data);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("F1 1.0000"), std::string::npos) << r.output;
+}
+
+// run_s1_training: files in, the shared output layout out (config.json first), the summary's
+// mean on-auROC from the best epoch's validation metrics.
+TEST(RnaRun, S1TrainingFromFiles) {
+  seqnn::test::TempDir dir;
+  S1RunOptions o;
+  o.data = write_random_table(dir, 30, 20);
+  o.max_records = 25;
+  o.config.filters = {4, 4};
+  o.config.widths = {3, 3};
+  o.config.hidden = {4};
+  o.train.epochs = 2;
+  o.train.batch_size = 8;
+  o.train.validation_fraction = 0.2;
+  o.train.progress = false;
+  o.train.out_dir = dir.file("run");
+  std::string started;
+  o.on_start = [&](const std::string& line) { started = line; };
+  const S1RunResult r = run_s1_training(o);
+  EXPECT_EQ(r.records_read, 25);
+  EXPECT_EQ(r.summary.train_records + r.summary.validation_records, 25);
+  EXPECT_EQ(started.find("25 records from " + o.data + ", S1 with " + std::to_string(r.parameters) + " parameters on cpu"), 0u)
+      << started;
+  double on = 0.0;
+  for (const auto& [k, v] : r.summary.best_validation) on += ends_with(k, "_on.auroc") ? v / 3.0 : 0.0;
+  EXPECT_DOUBLE_EQ(r.mean_on_auroc, on);
+  for (const char* f : {"checkpoint_1.pt", "checkpoint_2.pt", "model_best.pt", "metrics.csv", "config.json"})
+    EXPECT_TRUE(seqnn::test::exists(dir.file(std::string("run/") + f))) << f;
+  const std::string cfg = seqnn::test::read_text(dir.file("run/config.json"));
+  EXPECT_NE(cfg.find("\"max_records\": 25"), std::string::npos) << cfg;
+  EXPECT_EQ(S1Model::load(dir.file("run/model_best.pt")).config().to_json(), o.config.to_json());
+  o.train.validation_fraction = 0.0;
+  EXPECT_NE(seqnn::test::error_of([&] { run_s1_training(o); }).find("--val-fraction"), std::string::npos);
+  o.train.validation_fraction = 0.2;
+  o.config.widths = {3};
+  EXPECT_NE(seqnn::test::error_of([&] { run_s1_training(o); }).find("2 filter counts but 1 filter widths"), std::string::npos);
+}
+
+// Two epochs, stop, resume to four == four epochs in one go (the batch order of the resumed
+// epochs comes from the replayed random stream).
+TEST(RnaRun, ResumeGivesTheUninterruptedRun) {
+  seqnn::test::TempDir dir;
+  S1RunOptions o;
+  o.data = write_random_table(dir, 30, 20);
+  o.config.filters = {4, 4};
+  o.config.widths = {3, 3};
+  o.config.hidden = {4};
+  o.train.epochs = 4;
+  o.train.batch_size = 8;
+  o.train.validation_fraction = 0.2;
+  o.train.progress = false;
+  o.train.out_dir = dir.file("whole");
+  const S1RunResult whole = run_s1_training(o);
+  o.train.out_dir = dir.file("parts");
+  o.train.epochs = 2;
+  run_s1_training(o);
+  o.train.epochs = 4;
+  o.train.resume = true;
+  const S1RunResult parts = run_s1_training(o);
+  EXPECT_EQ(seqnn::test::read_text(dir.file("parts/metrics.csv")), seqnn::test::read_text(dir.file("whole/metrics.csv")));
+  EXPECT_EQ(parts.summary.best_epoch, whole.summary.best_epoch);
+  const S1Model a = S1Model::load(dir.file("whole/model_best.pt")), b = S1Model::load(dir.file("parts/model_best.pt"));
+  const auto pa = a.parameters(), pb = b.parameters();
+  for (size_t k = 0; k < pa.size(); ++k) EXPECT_TRUE(pa[k].equal(pb[k])) << "parameter " << k;
+  o.config.hidden = {5};  // another architecture cannot continue the run
+  EXPECT_NE(seqnn::test::error_of([&] { run_s1_training(o); }).find(dir.file("parts")), std::string::npos);
+}
+
+TEST(RnaRun, ScoreStructuresMeansRowsAndBoxes) {
+  std::vector<RnaRecord> truth(4);
+  const char* dbs[] = {"((((...))))", "((((...))))", "(((.....)))", "((((....))))....."};
+  for (size_t k = 0; k < truth.size(); ++k) {
+    truth[k].id = "r" + std::to_string(k);
+    truth[k].structure = Structure::from_dot_bracket(dbs[k]);
+    truth[k].where = "t.tsv:" + std::to_string(k + 2);
+  }
+  std::map<std::string, Structure> pred;
+  pred["r0"] = truth[0].structure;                               // exact
+  pred["r1"] = Structure::from_dot_bracket("((..(...)))");       // 2 of 4 true pairs, 3 predicted
+  pred["r3"] = truth[3].structure;                               // longer than max_length below
+  std::map<std::string, std::vector<Box>> boxes;
+  boxes["r0"] = decompose(truth[0].structure).boxes;
+  int ticks = 0;
+  StructureEvaluation e = score_structures(truth, pred, &boxes, 12, [&] { ++ticks; });
+  EXPECT_EQ(ticks, 4);
+  ASSERT_EQ(e.rows.size(), 2u);  // r2 has no prediction, r3 is too long
+  EXPECT_EQ(e.missing, 1);
+  EXPECT_EQ(e.rows[1].scores.correct, 2);
+  EXPECT_DOUBLE_EQ(e.mean_precision, (1.0 + 2.0 / 3.0) / 2.0);
+  EXPECT_DOUBLE_EQ(e.mean_recall, (1.0 + 0.5) / 2.0);
+  EXPECT_TRUE(e.has_boxes);
+  EXPECT_EQ(e.boxes.total_true(), 4);  // two stems, two hairpins
+  EXPECT_DOUBLE_EQ(e.boxes.identical_rate(), 0.5);
+  const auto lines = split(e.to_tsv(), '\n');
+  EXPECT_EQ(lines[0], "id\tlength\ttrue_pairs\tpredicted_pairs\tcorrect\tprecision\trecall\tf1");
+  EXPECT_EQ(lines[1], "r0\t11\t4\t4\t4\t1.000000\t1.000000\t1.000000");
+  pred["r2"] = Structure::from_dot_bracket("....");
+  EXPECT_EQ(seqnn::test::error_of([&] { score_structures(truth, pred); }),
+            "t.tsv:4: predicted structure of 'r2' has length 4, the true one 11");
+}
+
+TEST(RnaRun, PredictFromFiles) {
+  EXPECT_EQ(boxes_table_path("out/pred.tsv"), "out/pred.boxes.tsv");
+  EXPECT_EQ(boxes_table_path("run.d/pred"), "run.d/pred.boxes.tsv");
+  EXPECT_EQ(picture_file_name("chr1:5-9 x/y"), "chr1_5-9_x_y");
+  seqnn::test::TempDir dir;
+  const std::string data = write_random_table(dir, 6, 20);
+  seqnn::test::write_text(dir.file("t.fa"), ">a\nacgt\n");
+  EXPECT_EQ(read_rna_fasta(dir.file("t.fa"))[0].sequence, "ACGU");
+  seqnn::test::write_text(dir.file("empty.fa"), "");
+  EXPECT_NE(seqnn::test::error_of([&] { read_rna_fasta(dir.file("empty.fa")); }).find("no sequences"), std::string::npos);
+  S1Config cfg;
+  cfg.filters = {4};
+  cfg.widths = {3};
+  cfg.hidden = {4};
+  S1Model::create(cfg, 1).save(dir.file("m.pt"));
+  RnaPredictRunOptions o;
+  o.model = dir.file("m.pt");
+  o.fasta = dir.file("data.fa");
+  o.out = dir.file("pred.tsv");
+  o.png_dir = dir.file("png");
+  o.truth = data;
+  o.progress = false;
+  const RnaPredictRunResult r = predict_structure_files(o);
+  EXPECT_EQ(r.sequences, 6);
+  EXPECT_EQ(r.scored, 6);
+  EXPECT_EQ(r.boxes_path, dir.file("pred.boxes.tsv"));
+  EXPECT_EQ(split(seqnn::test::read_text(o.out), '\n').size(), 8u);  // header, 6 rows, final newline
+  EXPECT_TRUE(seqnn::test::exists(dir.file("png/s5.png")));
+  // The F1 of the run equals rna eval's on the written table.
+  RnaEvalRunOptions ev;
+  ev.truth = data;
+  ev.pred = o.out;
+  ev.progress = false;
+  EXPECT_NEAR(evaluate_structure_files(ev).mean_f1, r.mean_f1, 1e-12);
 }
 
 TEST(RnaCli, BadInputGivesOneLineErrors) {

@@ -3,9 +3,12 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/training/char_lm.h"
+#include "seqnn/training/lm_run.h"
+#include "seqnn/training/train_request.h"
 #include "seqnn/training/plot.h"
 #include "seqnn/util/error.h"
 #include "test_helpers.h"
@@ -62,15 +65,15 @@ TEST(TrainingCharLm, LearnsAPeriodicSequenceAndSamplesDeterministically) {
   o.epochs = 8;
   o.batch_size = 8;
   o.lr = 0.02;
-  o.result_dir = dir.path();
+  o.out_dir = dir.path();
   o.progress = false;
   LmTrainResult r = train_char_lm(lm, d, split, o);
   const double after = lm_perplexity(lm, d, split.val);
   EXPECT_LT(after, 1.6) << "before " << before;
   EXPECT_NEAR(after, r.best_val_perplexity, 1e-6 * after);
   EXPECT_NEAR(stepwise_perplexity(lm, d, split.val), after, 1e-4 * after);
-  EXPECT_TRUE(test::exists(dir.file("lm_best.pt")));
-  CharLm back = load_char_lm(dir.file("lm_best.pt"));
+  EXPECT_TRUE(test::exists(dir.file("model_best.pt")));
+  CharLm back = load_char_lm(dir.file("model_best.pt"));
   auto a = generate_sequences(back, 3, 60, 0.5, 9), b = generate_sequences(lm, 3, 60, 0.5, 9);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, generate_sequences(lm, 3, 60, 0.5, 10));
@@ -95,10 +98,10 @@ TEST(TrainingCharLm, ResumeGivesTheUninterruptedRun) {
   o.lr = 0.02;
   o.progress = false;
   o.seed = 3;
-  o.result_dir = whole.path();
+  o.out_dir = whole.path();
   CharLm a = make_char_lm(cfg, 3);
   LmTrainResult ra = train_char_lm(a, d, split, o);
-  o.result_dir = parts.path();
+  o.out_dir = parts.path();
   o.epochs = 2;
   CharLm b = make_char_lm(cfg, 3);
   train_char_lm(b, d, split, o);
@@ -149,14 +152,14 @@ TEST(TrainingCli, TrainPredictPlotAndErrors) {
   test::write_text(dir.file("cfg.json"), R"({"epochs": 50, "num_filters": [8], "filter_width": [6], "lr": 0.01})");
   const std::string res = dir.file("run");
   auto r = test::run_cli("train --config " + dir.file("cfg.json") + " --epochs 4 --positives " + dir.file("pos.fa") +
-                         " --negatives " + dir.file("neg.fa") + " --val-fraction 0.25 --test-fraction 0.2 --result " +
+                         " --negatives " + dir.file("neg.fa") + " --val-fraction 0.25 --test-fraction 0.2 --out " +
                          res + " --threads 1 --quiet --seed 3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("best epoch"), std::string::npos) << r.output;
   const std::string cfg = test::read_text(res + "/config.json");
   EXPECT_NE(cfg.find("\"epochs\": 4"), std::string::npos) << cfg;  // the flag overrides the file
   EXPECT_NE(cfg.find("\"seed\": 3"), std::string::npos) << cfg;
-  EXPECT_TRUE(test::exists(res + "/model_ckpt_ep_4.pt"));
+  EXPECT_TRUE(test::exists(res + "/checkpoint_4.pt"));
   auto p = test::run_cli("predict --model " + res + "/model_best.pt --fasta " + dir.file("pos.fa") + " --out " +
                          dir.file("p.tsv") + " --quiet");
   ASSERT_EQ(p.exit_code, 0) << p.output;
@@ -166,12 +169,141 @@ TEST(TrainingCli, TrainPredictPlotAndErrors) {
   EXPECT_TRUE(test::exists(dir.file("c.svg")));
 
   auto bad = test::run_cli("train --positives " + dir.file("nope.fa") + " --negatives " + dir.file("neg.fa") +
-                           " --result " + dir.file("bad") + " --quiet");
+                           " --out " + dir.file("bad") + " --quiet");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.output.find("nope.fa"), std::string::npos) << bad.output;
-  auto typo = test::run_cli("train --config " + dir.file("cfg.json") + " --epochs x --result " + dir.file("bad"));
+  auto typo = test::run_cli("train --config " + dir.file("cfg.json") + " --epochs x --out " + dir.file("bad"));
   EXPECT_NE(typo.exit_code, 0);
   EXPECT_NE(typo.output.find("--epochs"), std::string::npos) << typo.output;
+}
+
+// train_lm_on_fasta writes the shared layout (config.json included); generate_fasta draws
+// sequence i with seed + i, so asking for fewer sequences gives a prefix of the same file.
+TEST(TrainingLmRun, TrainsFromFastaAndGenerates) {
+  test::TempDir dir;
+  std::string fa;
+  for (int i = 0; i < 30; ++i) fa += ">p" + std::to_string(i) + "\nACGTACGTACGTACGTACGT\n";
+  test::write_text(dir.file("p.fa"), fa);
+  LmRunOptions o;
+  o.fasta = dir.file("p.fa");
+  o.model.alphabet = "dna";
+  o.model.embedding = 8;
+  o.model.hidden = 12;
+  o.train.epochs = 2;
+  o.train.batch_size = 8;
+  o.train.lr = 0.02;
+  o.train.progress = false;
+  o.train.out_dir = dir.file("run");
+  o.val_fraction = 0.2;
+  const LmRunResult r = train_lm_on_fasta(o);
+  EXPECT_EQ(r.train_sequences + r.val_sequences, 30);
+  EXPECT_EQ(r.val_sequences, 6);
+  EXPECT_EQ(r.train.epochs_run, 2);
+  for (const char* f : {"checkpoint_1.pt", "checkpoint_2.pt", "model_best.pt", "metrics.csv", "train_state.pt", "config.json"})
+    EXPECT_TRUE(test::exists(dir.file(std::string("run/") + f))) << f;
+  const std::string cfg = test::read_text(dir.file("run/config.json"));
+  EXPECT_NE(cfg.find("\"hidden\": 12"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("\"epochs\": 2"), std::string::npos) << cfg;
+  GenerateOptions g;
+  g.n = 3;
+  g.max_length = 40;
+  g.seed = 7;
+  g.progress = false;
+  const GeneratedFasta three = generate_fasta(dir.file("run/model_best.pt"), g);
+  g.n = 1;
+  const GeneratedFasta one = generate_fasta(dir.file("run/model_best.pt"), g);
+  EXPECT_EQ(three.text.substr(0, one.text.size()), one.text);
+  EXPECT_NE(three.text.find(">gen_3 length="), std::string::npos) << three.text;
+  g.n = 0;
+  EXPECT_THROW(generate_fasta(dir.file("run/model_best.pt"), g), Error);
+  o.train.out_dir = "";
+  EXPECT_THROW(train_lm_on_fasta(o), Error);
+}
+
+// Defaults < config file (or the resumed run's config.json) < the settings given as flags.
+TEST(TrainingRequest, ConfigLayers) {
+  test::TempDir dir;
+  test::write_text(dir.file("cfg.json"), R"({"epochs": 50, "lr": 0.01, "num_filters": [8]})");
+  auto c = nlohmann::json::parse(layered_train_config(dir.file("cfg.json"), "", R"({"epochs": 4})"));
+  EXPECT_EQ(c.at("epochs"), 4);
+  EXPECT_DOUBLE_EQ(c.at("lr").get<double>(), 0.01);
+  EXPECT_EQ(c.at("num_filters"), nlohmann::json::array({8}));
+  EXPECT_EQ(c.at("batch_size"), 32);  // the default
+  test::write_text(dir.file("config.json"), R"({"epochs": 7, "batch_size": 5})");
+  c = nlohmann::json::parse(layered_train_config("", dir.path(), R"({"batch_size": 6})"));
+  EXPECT_EQ(c.at("epochs"), 7);
+  EXPECT_EQ(c.at("batch_size"), 6);
+  c = nlohmann::json::parse(layered_train_config(dir.file("cfg.json"), dir.path(), "{}"));
+  EXPECT_EQ(c.at("epochs"), 50);  // an explicit config file wins over the resumed run's
+  c = nlohmann::json::parse(layered_train_config("", "", "{}"));
+  EXPECT_EQ(c.at("epochs"), 10);
+  EXPECT_NE(test::error_of([&] { layered_train_config("", "", R"({"epochz": 1})"); }).find("unknown key 'epochz'"),
+            std::string::npos);
+  EXPECT_NE(test::error_of([&] { layered_train_config(dir.file("none.json"), "", "{}"); }).find(dir.file("none.json")),
+            std::string::npos);
+}
+
+// run_train_request: the flags' settings over the defaults; with resume, the run's own
+// config.json is the middle layer (the model settings need not be given again).
+TEST(TrainingRequest, TrainsAndResumesFromTheRunsConfig) {
+  test::TempDir dir;
+  auto seqs = random_sequences(80, 20, Alphabet::dna(), 5);
+  std::string pos, neg;
+  for (size_t i = 0; i < seqs.size(); ++i) (i % 2 == 0 ? pos : neg) += ">s" + std::to_string(i) + "\n" + seqs[i] + "\n";
+  test::write_text(dir.file("pos.fa"), pos);
+  test::write_text(dir.file("neg.fa"), neg);
+  nlohmann::json flags = {{"positives", dir.file("pos.fa")}, {"negatives", dir.file("neg.fa")}, {"num_filters", {4}},
+                          {"filter_width", {5}},           {"epochs", 2},                    {"out", dir.file("run")}};
+  TrainRequest r;
+  r.overrides_json = flags.dump();
+  r.progress = false;
+  std::string started;
+  r.on_start = [&](const std::string& line) { started = line; };
+  const TrainJobResult first = run_train_request(r);
+  EXPECT_EQ(started.find("72 training, 8 validation, 0 test rows; 1 head(s); "), 0u) << started;
+  EXPECT_EQ(first.train.epochs_run, 2);
+  r.overrides_json = nlohmann::json({{"epochs", 3}, {"out", dir.file("run")}}).dump();
+  r.resume = true;
+  const TrainJobResult more = run_train_request(r);
+  EXPECT_EQ(more.train.epochs_run, 1);
+  EXPECT_EQ(more.train.last_epoch, 3);
+  EXPECT_TRUE(test::exists(dir.file("run/checkpoint_3.pt")));
+  EXPECT_NE(test::read_text(dir.file("run/config.json")).find("\"epochs\": 3"), std::string::npos);
+}
+
+TEST(TrainingRequest, SummaryLines) {
+  EXPECT_EQ(format_metric_values({{"loss", 0.5}, {"y.auroc", 0.75}, {"y.auprc", 1.0}}, 2), "loss 0.5000, y.auroc 0.7500");
+  TrainJobResult r;
+  r.train.epochs_run = 3;
+  r.train.best_epoch = 2;
+  r.train.train_seconds = 2.0;
+  r.train.train_examples = 300;
+  r.train.best_model = "out/model_best.pt";
+  r.train.log.add(1, "val", {{"loss", 0.9}});
+  r.train.log.add(2, "val", {{"loss", 0.4}, {"y.auroc", 0.8}});
+  EXPECT_EQ(summarize_train_result(r, "cpu"),
+            "3 epoch(s) on cpu in 2.0 s training (150 seq/s); best epoch 2 (val loss 0.4000, y.auroc 0.8000) -> out/model_best.pt");
+  r.test_rows = 10;
+  r.test.metrics = {{"loss", 0.45}};
+  r.train.stopped_early = true;
+  EXPECT_EQ(summarize_train_result(r, "cpu"),
+            "3 epoch(s) (early stop) on cpu in 2.0 s training (150 seq/s); best epoch 2 (val loss 0.4000, y.auroc 0.8000); "
+            "test loss 0.4500 -> out/model_best.pt");
+}
+
+TEST(TrainingCli, TrainFlagsAreTyped) {
+  auto help = test::run_cli("train --help");
+  for (const char* f : {"--epochs INT", "--lr FLOAT", "--num-filters INT", "--early-stopping INT", "--dropout FLOAT",
+                        "--target-columns TEXT ..."})
+    EXPECT_NE(help.output.find(f), std::string::npos) << f << "\n" << help.output;
+  auto zero = test::run_cli("train --epochs 0 --out /tmp/never");
+  EXPECT_NE(zero.exit_code, 0);
+  EXPECT_NE(zero.output.find("--epochs"), std::string::npos) << zero.output;
+  auto frac = test::run_cli("train --dropout x --out /tmp/never");
+  EXPECT_NE(frac.exit_code, 0);
+  EXPECT_NE(frac.output.find("--dropout"), std::string::npos) << frac.output;
+  auto s1 = test::run_cli("train --arch s1 --data x.tsv --out /tmp/never");
+  EXPECT_NE(s1.exit_code, 0);
 }
 
 TEST(TrainingCli, TrainLmAndGenerate) {
@@ -179,17 +311,17 @@ TEST(TrainingCli, TrainLmAndGenerate) {
   std::string fa;
   for (int i = 0; i < 40; ++i) fa += ">a" + std::to_string(i) + "\nMK-LV.AAKLVAAK\n";
   test::write_text(dir.file("aln.fa"), fa);
-  auto r = test::run_cli("train-lm --fasta " + dir.file("aln.fa") + " --strip-gaps --result " + dir.file("lm") +
+  auto r = test::run_cli("train-lm --fasta " + dir.file("aln.fa") + " --strip-gaps --out " + dir.file("lm") +
                          " --epochs 2 --hidden 16 --quiet --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("perplexity"), std::string::npos);
-  auto more = test::run_cli("train-lm --fasta " + dir.file("aln.fa") + " --strip-gaps --result " + dir.file("lm") +
+  auto more = test::run_cli("train-lm --fasta " + dir.file("aln.fa") + " --strip-gaps --out " + dir.file("lm") +
                             " --epochs 3 --hidden 16 --quiet --threads 1 --resume");
   ASSERT_EQ(more.exit_code, 0) << more.output;
   EXPECT_NE(more.output.find("3 epochs (1 in this run"), std::string::npos) << more.output;
-  EXPECT_TRUE(test::exists(dir.file("lm/lm_ckpt_ep_3.pt")));
-  auto g1 = test::run_cli("generate --model " + dir.file("lm/lm_best.pt") + " --n 4 --seed 5 --out " + dir.file("g1.fa") + " --quiet");
-  auto g2 = test::run_cli("generate --model " + dir.file("lm/lm_best.pt") + " --n 4 --seed 5 --out " + dir.file("g2.fa") + " --quiet");
+  EXPECT_TRUE(test::exists(dir.file("lm/checkpoint_3.pt")));
+  auto g1 = test::run_cli("generate --model " + dir.file("lm/model_best.pt") + " --n 4 --seed 5 --out " + dir.file("g1.fa") + " --quiet");
+  auto g2 = test::run_cli("generate --model " + dir.file("lm/model_best.pt") + " --n 4 --seed 5 --out " + dir.file("g2.fa") + " --quiet");
   ASSERT_EQ(g1.exit_code, 0) << g1.output;
   EXPECT_EQ(test::read_text(dir.file("g1.fa")), test::read_text(dir.file("g2.fa")));
   EXPECT_NE(test::read_text(dir.file("g1.fa")).find(">gen_4"), std::string::npos);

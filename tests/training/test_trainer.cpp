@@ -6,8 +6,9 @@
 #include <cmath>
 #include <random>
 
-#include "seqnn/models/rnn.h"
+#include "seqnn/models/native.h"
 #include "seqnn/sequence/encoding.h"
+#include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/heads.h"
 #include "seqnn/training/train_job.h"
 #include "seqnn/training/trainer.h"
@@ -35,7 +36,7 @@ TEST(TrainingRnn, PaddingDoesNotChangeOutputsAndSaveLoadRoundTrips) {
         for (bool conv : {false, true}) {
           RnnConfig cfg = small_rnn(cell, bi, emb, conv);
           for (const auto& pool : {"last", "mean", "max"}) {
-            cfg.pool = pool;
+            cfg.pool = parse_enum(pool, sequence_pool_names(), "test");
             Model m = make_rnn_model(cfg, 3);
             auto seqs = random_sequences(1, 12, Alphabet::dna(), 5);
             seqs.push_back(random_sequences(1, 30, Alphabet::dna(), 6)[0]);
@@ -150,7 +151,7 @@ Dataset motif_data(int n, uint64_t seed) {
 
 std::string train_config(const std::string& result, int64_t epochs, const std::string& extra = "") {
   return R"({"arch": "cnn", "num_filters": [8], "filter_width": [7], "dense_units": [8], "epochs": )" +
-         std::to_string(epochs) + R"(, "batch_size": 16, "lr": 0.01, "result": ")" + result + "\"" + extra + "}";
+         std::to_string(epochs) + R"(, "batch_size": 16, "lr": 0.01, "out": ")" + result + "\"" + extra + "}";
 }
 
 TrainJob motif_job(const std::string& config) {
@@ -163,12 +164,74 @@ TrainJob motif_job(const std::string& config) {
   return job;
 }
 
+// A scripted task: epoch k reports validation loss losses[k-1]; the "model" is the number of the
+// epoch whose weights it holds, so saving and loading can be followed through the files.
+class ScriptedTask : public EpochTask {
+ public:
+  explicit ScriptedTask(std::vector<double> losses) : losses_(std::move(losses)), w_(torch::zeros({1}, torch::requires_grad())), opt_({w_}, torch::optim::SGDOptions(0.1)) {}
+  std::vector<MetricsRow> run_epoch(int64_t epoch) override {
+    ran.push_back(epoch);
+    holds = epoch;
+    return {{epoch, "train", {{"loss", 1.0}}}, {epoch, "val", {{"loss", losses_.at(static_cast<size_t>(epoch - 1))}}}};
+  }
+  void save_model(const std::string& path) override { test::write_text(path, std::to_string(holds)); }
+  void load_model(const std::string& path) override { holds = std::stoll(test::read_text(path)); }
+  torch::optim::Optimizer& optimizer() override { return opt_; }
+  void resumed(int64_t epoch) override { resumed_after = epoch; }
+  std::vector<int64_t> ran;
+  int64_t holds = 0, resumed_after = -1;
+
+ private:
+  std::vector<double> losses_;
+  torch::Tensor w_;
+  torch::optim::SGD opt_;
+};
+
+TEST(TrainingEpochLoop, BestEpochEarlyStoppingAndResume) {
+  const std::vector<double> losses = {0.9, 0.5, 0.7, 0.6, 0.8, 0.4};
+  test::TempDir whole, parts;
+  EpochLoopOptions o;
+  o.epochs = 6;
+  o.early_stopping = 3;
+  o.rule = BestEpochRule::parse("loss");
+  o.out_dir = whole.path();
+  ScriptedTask a(losses);
+  const EpochLoopResult ra = run_epoch_loop(a, o);
+  EXPECT_EQ(a.ran, (std::vector<int64_t>{1, 2, 3, 4, 5}));  // 3 epochs after the best (2): stop
+  EXPECT_TRUE(ra.stopped_early);
+  EXPECT_EQ(ra.best_epoch, 2);
+  EXPECT_EQ(ra.epochs_run, 5);
+  EXPECT_EQ(ra.best_model, whole.file("model_best.pt"));
+  EXPECT_EQ(a.holds, 2);  // the best epoch's weights at the end
+  EXPECT_EQ(test::read_text(whole.file("checkpoint_4.pt")), "4");
+  EXPECT_TRUE(test::exists(whole.file("train_state.pt")));
+  EXPECT_EQ(test::read_text(whole.file("metrics.csv")), ra.log.to_csv());
+
+  o.out_dir = parts.path();
+  o.epochs = 3;
+  ScriptedTask b(losses);
+  run_epoch_loop(b, o);
+  o.epochs = 6;
+  o.resume = true;
+  ScriptedTask c(losses);
+  const EpochLoopResult rc = run_epoch_loop(c, o);
+  EXPECT_EQ(c.resumed_after, 3);
+  EXPECT_EQ(c.ran, (std::vector<int64_t>{4, 5}));
+  EXPECT_EQ(rc.log.to_csv(), ra.log.to_csv());
+  EXPECT_EQ(rc.best_epoch, 2);
+  EXPECT_EQ(rc.epochs_run, 2);
+  EXPECT_EQ(c.holds, 2);
+
+  o.out_dir = "";
+  EXPECT_THROW(run_epoch_loop(c, o), Error);
+}
+
 TEST(TrainingLoop, LearnsAMotifAndWritesCheckpointsAndMetrics) {
   test::TempDir dir;
   TrainJob job = motif_job(train_config(dir.path(), 4, R"(, "lr_schedule": "plateau", "clip_grad_norm": 1.0)"));
   TrainJobResult r = run_train_job(job);
   EXPECT_EQ(r.train.epochs_run, 4);
-  for (int e = 1; e <= 4; ++e) EXPECT_TRUE(test::exists(dir.file("model_ckpt_ep_" + std::to_string(e) + ".pt")));
+  for (int e = 1; e <= 4; ++e) EXPECT_TRUE(test::exists(dir.file("checkpoint_" + std::to_string(e) + ".pt")));
   EXPECT_TRUE(test::exists(dir.file("model_best.pt")));
   EXPECT_TRUE(test::exists(dir.file("config.json")));
   EXPECT_TRUE(test::exists(dir.file("test_predictions.tsv")));
@@ -195,7 +258,7 @@ TEST(TrainingLoop, ResumeGivesTheSameResultAsOneRun) {
   TrainJobResult r = run_train_job(b2);
   EXPECT_EQ(r.train.epochs_run, 1);
   EXPECT_EQ(test::read_text(once.file("metrics.csv")), test::read_text(twice.file("metrics.csv")));
-  Model m1 = Model::load(once.file("model_ckpt_ep_3.pt")), m2 = Model::load(twice.file("model_ckpt_ep_3.pt"));
+  Model m1 = Model::load(once.file("checkpoint_3.pt")), m2 = Model::load(twice.file("checkpoint_3.pt"));
   auto p1 = native_module(m1)->named_parameters(), p2 = native_module(m2)->named_parameters();
   ASSERT_EQ(p1.size(), p2.size());
   for (const auto& kv : p1) EXPECT_TRUE(torch::equal(kv.value(), p2[kv.key()])) << kv.key();
@@ -213,7 +276,7 @@ TEST(TrainingLoop, RecurrentRegressionOnVariableLengths) {
     d.examples.push_back({"r" + std::to_string(i), s, {static_cast<float>(g)}, {1.f}, "", "x"});
   }
   TrainJob job = prepare_train_job(R"({"arch": "lstm", "hidden": 16, "bidirectional": true, "rnn_pool": "mean",
-      "epochs": 6, "batch_size": 16, "lr": 0.01, "bucket": true, "auc_threshold": 0.3, "result": ")" + dir.path() + "\"}",
+      "epochs": 6, "batch_size": 16, "lr": 0.01, "bucket": true, "auc_threshold": 0.3, "out": ")" + dir.path() + "\"}",
                                    "test", d);
   EXPECT_EQ(job.heads[0].auc_threshold, 0.3);
   job.split = make_split(d, SplitOptions{});

@@ -8,20 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/deepsequence/focus.h"
 #include "seqnn/deepsequence/vae.h"
 
 namespace seqnn::ds {
 
 class VaeTrainer;
-
-struct FocusInfo {
-  std::string name;
-  int64_t start = 1;
-  std::string sequence;            // focus columns
-  std::vector<int64_t> positions;  // UniProt position of each focus column
-  double neff = 0;
-  int64_t column_of(int64_t position) const;  // -1 when not a focus column
-};
 
 struct Checkpoint {
   std::unique_ptr<Vae> model;

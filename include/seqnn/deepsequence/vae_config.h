@@ -11,7 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/util/enum_names.h"
+
 namespace seqnn::ds {
+
+// Adam as the Theano code runs it (no bias correction) or as Kingma & Ba write it.
+enum class AdamVariant { kOriginal, kStandard };
+const std::vector<EnumName<AdamVariant>>& adam_variant_names();  // "original", "standard"
 
 struct VaeConfig {
   std::vector<int64_t> encoder{1500, 1500};  // ReLU layers
@@ -29,11 +35,11 @@ struct VaeConfig {
   int64_t batch_size = 100;
   double learning_rate = 1e-3;
   double beta1 = 0.9, beta2 = 0.999, adam_epsilon = 1e-8;
-  std::string adam = "original";
+  AdamVariant adam = AdamVariant::kOriginal;
   double theta = 0.2;  // sequence-weight identity threshold
 
   double sparsity_prior_mean() const;
-  // Throws seqnn::Error naming `where` and the field for unknown fields or bad values.
+  // Throws seqnn::Error "where: key: problem" for unknown keys, wrong types or bad values.
   static VaeConfig from_json(const std::string& text, const std::string& where);
   static VaeConfig from_file(const std::string& path);
   std::string to_json() const;

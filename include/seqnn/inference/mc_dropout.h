@@ -72,6 +72,8 @@ class PairedMoments {
 
   struct Summary {
     at::Tensor ref_mean, ref_sd, alt_mean, alt_sd, diff_mean, diff_sd, cov, corr, p_diff_positive;
+    // The reported statistics, in the order of paired_statistic_names() (cov is not reported).
+    std::vector<at::Tensor> reported() const;
   };
   Summary summary(int64_t samples) const;
   const RunningMoments& diff() const { return diff_; }
@@ -81,6 +83,10 @@ class PairedMoments {
   at::Tensor comoment_;   // sum (ref - mean_ref)(alt - mean_alt)
   at::Tensor positive_;   // count of diff > 0
 };
+
+// Names of the reported paired statistics, as output files and columns name them:
+// ref_mean ref_sd alt_mean alt_sd diff_mean diff_sd corr p_diff_gt0.
+const std::vector<std::string>& paired_statistic_names();
 
 struct McPrediction {
   ModelOutput mean;

@@ -14,13 +14,9 @@
 #include <vector>
 
 #include "seqnn/models/model_output.h"
+#include "seqnn/sequence/row_labels.h"
 
 namespace seqnn {
-
-struct RowLabels {
-  std::vector<std::string> columns;            // header, e.g. {"name", "chrom", "start", "end"}
-  std::vector<std::vector<std::string>> rows;  // one vector per row, same arity as columns
-};
 
 class PredictionWriter {
  public:

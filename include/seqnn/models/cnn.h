@@ -1,10 +1,13 @@
 #pragma once
-// The native 1D CNN (DeepSEA / Basset / DeepBind-like), built from a CnnConfig.
+// The native 1D CNN (DeepSEA / Basset / DeepBind-like), built from a CnnConfig: a conv stack,
+// global pooling or flattening, a dense stack and a linear output layer (layer_stack.h).
 // Submodules are registered in forward order (conv0, conv0_bn, ..., dense0, dense0_bn, ...,
 // output) so parameters line up one to one with the equivalent PyTorch nn.Sequential.
+// To create, load or save a native model use seqnn/models/native.h.
 #include <torch/nn.h>
 
 #include "seqnn/models/cnn_config.h"
+#include "seqnn/models/layer_stack.h"
 
 namespace seqnn {
 
@@ -16,17 +19,10 @@ class CnnNetImpl : public torch::nn::Module {
 
  private:
   CnnConfig config_;
-  std::vector<torch::nn::Conv1d> convs_;
-  std::vector<torch::nn::BatchNorm1d> conv_bns_;  // null holders where unused
-  std::vector<torch::nn::Dropout> conv_dropouts_;
-  std::vector<torch::nn::Linear> denses_;
-  std::vector<torch::nn::BatchNorm1d> dense_bns_;
-  std::vector<torch::nn::Dropout> dense_dropouts_;
+  ConvStack conv_;
+  DenseStack dense_;
   torch::nn::Linear output_{nullptr};
 };
 TORCH_MODULE(CnnNet);
-
-// Applies an activation by config name ("none" is the identity; softmax is over dim 1).
-torch::Tensor apply_activation(const torch::Tensor& x, const std::string& name);
 
 }  // namespace seqnn

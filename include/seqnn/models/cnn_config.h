@@ -6,46 +6,31 @@
 //             {"filters": 480, "width": 8, "pool": 4, "dropout": 0.2},
 //             {"filters": 960, "width": 8, "dropout": 0.5}],
 //    "dense": [{"units": 925}], "outputs": 919, "output_activation": "sigmoid"}
-// Each conv block is conv -> [batch norm] -> activation -> [pool] -> [dropout]; each dense block
-// is linear -> [batch norm] -> activation -> [dropout]; the head is a linear layer with
+// Conv and dense blocks are described in layer_config.h; the head is a linear layer with
 // `outputs` units and `output_activation`.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "seqnn/models/layer_config.h"
+
 namespace seqnn {
 
-struct ConvLayerConfig {
-  int64_t filters = 0;
-  int64_t width = 0;
-  int64_t dilation = 1;
-  int64_t stride = 1;
-  std::string padding = "valid";  // "valid" or "same"
-  bool batch_norm = false;
-  std::string activation = "relu";
-  int64_t pool = 1;                // pooling width (= stride); 1 = none
-  std::string pool_type = "max";   // "max" or "avg"
-  double dropout = 0.0;
-};
-
-struct DenseLayerConfig {
-  int64_t units = 0;
-  bool batch_norm = false;
-  std::string activation = "relu";
-  double dropout = 0.0;
-};
+enum class GlobalPool { kFlatten, kMax, kAvg };
+const std::vector<EnumName<GlobalPool>>& global_pool_names();  // "flatten", "max", "avg"
+inline const char* name_of(GlobalPool g) { return enum_name(g, global_pool_names()); }
 
 struct CnnConfig {
   std::string alphabet = "dna";
-  int64_t input_length = 0;           // required when the model flattens
+  int64_t input_length = 0;  // required when the model flattens
   std::vector<ConvLayerConfig> conv;
-  std::string global_pool = "flatten";  // "flatten", "max" or "avg" (the latter accept any length)
+  GlobalPool global_pool = GlobalPool::kFlatten;  // max and avg accept any length
   std::vector<DenseLayerConfig> dense;
   int64_t outputs = 1;
-  std::string output_activation = "none";  // none, sigmoid, softmax, relu, softplus, exp, tanh
+  Activation output_activation = Activation::kNone;
   std::vector<std::string> output_names;
 
-  // Parses and validates; errors name `source` and the offending field.
+  // Parses and validates; errors name `source` and the offending key.
   static CnnConfig from_json(const std::string& text, const std::string& source = "config");
   static CnnConfig from_file(const std::string& path);
   std::string to_json() const;

@@ -1,6 +1,7 @@
 #pragma once
 // Reading RNA structure tables and writing predictions.
-//   Tables: TSV (.tsv, .txt) or CSV (.csv), optionally gzip-compressed (.gz), with a header row.
+//   Tables: TSV or CSV with a header row, plain or gzip/bgzip, read by seqnn::TableReader (its
+//   rules: seqnn/util/table.h).
 //   Columns (by name): `sequence` (required), `structure` (dot-bracket) or `base_pairs`
 //   (1-based list, e.g. "[[1, 111], [2, 110]]"), `id` (optional; default "record<N>"). CSV
 //   fields may be double-quoted (ArchiveII's base_pairs). Other columns are ignored.

@@ -48,6 +48,9 @@ class S1Model {
   // Throws seqnn::Error naming the file for anything that is not an S1 model file.
   static S1Model load(const std::string& path);
   void save(const std::string& path) const;  // atomic
+  // Copies the weights and batch-norm statistics of a saved model with the same config into this
+  // one, in place (an optimiser over parameters() stays valid); errors name the file.
+  void load_weights(const std::string& path);
 
   S1Output forward(const at::Tensor& x);  // x: (N, 8, L, L) float
   void train(bool on = true);

@@ -6,8 +6,10 @@
 //     `bucket_width` nt, cut into batches and the batches are shuffled, so a batch pads little;
 //   * after every epoch, metrics on a fixed training subset and on the validation set go to
 //     metrics.csv (columns as the notebook: stem_on.auroc ... hloop_sl_size.diff, tv, epoch);
-//     the model is saved as model_epoch_<k>.pt, and model_best.pt is the best epoch so far by
-//     the summed rule (sum of validation metrics, *.diff negated).
+//     the model is saved as checkpoint_<k>.pt, and model_best.pt is the best epoch so far by
+//     the summed rule (sum of validation metrics, *.diff negated); train_state.pt makes the run
+//     resumable (training/epoch_loop.h, the loop every seqnn trainer shares). On return the model
+//     holds the best epoch's weights.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -33,7 +35,7 @@ struct S1TrainOptions {
   int64_t epochs = 10;
   int64_t batch_size = 20;
   double learning_rate = 1e-3;
-  int64_t max_length = 200;
+  int64_t max_length = 200;  // longer records are dropped (0 = none)
   double validation_fraction = 0.05;
   int64_t bucket_width = 10;
   int64_t train_eval_size = 0;  // training records evaluated per epoch (0 = as many as validation)
@@ -41,6 +43,9 @@ struct S1TrainOptions {
   S1LossWeights loss_weights;
   std::string out_dir;
   bool progress = true;
+  // Continue from out_dir/train_state.pt and the matching checkpoint_<N>.pt (same records and
+  // settings): the finished run equals an uninterrupted one.
+  bool resume = false;
 };
 
 struct S1TrainSummary {

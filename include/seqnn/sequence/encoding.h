@@ -64,4 +64,25 @@ struct PaddedBatch {
 PaddedBatch pad_one_hot(const std::vector<std::string>& seqs, const Alphabet& alphabet,
                         int64_t pad_to = 0, const EncodeOptions& opts = {});
 
+// Length rule of a chunk of sequences encoded for a model.
+enum class ChunkLengths {
+  kOneLength,     // every sequence has one length (convolutional models)
+  kPadToLongest,  // shorter rows are zero-padded at the end to the chunk's longest (recurrent models)
+};
+
+struct ChunkEncodeOptions {
+  ChunkLengths lengths = ChunkLengths::kOneLength;
+  // kOneLength: the length every sequence must have (0 = the first sequence's).
+  // kPadToLongest: the longest length allowed (0 = no limit).
+  int64_t length = 0;
+  std::string length_name = "the model's input length";  // what `length` is, for error messages
+  std::string hint;                                      // appended to a length error, in parentheses
+  UnknownRule unknown = UnknownRule::kZero;
+};
+
+// One-hot encodes a chunk of sequences into an (N, A, L) int8 tensor under the length rule.
+// where[i] (optional) names sequence i in errors, e.g. "in.fa:3 (s1)".
+at::Tensor one_hot_encode_chunk(const std::vector<std::string>& seqs, const Alphabet& alphabet,
+                                const ChunkEncodeOptions& opts = {}, const std::vector<std::string>& where = {});
+
 }  // namespace seqnn

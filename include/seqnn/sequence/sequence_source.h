@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "seqnn/inference/prediction_writer.h"
 #include "seqnn/sequence/bed.h"
 #include "seqnn/sequence/fasta.h"
+#include "seqnn/sequence/row_labels.h"
 
 namespace seqnn {
 

@@ -59,10 +59,10 @@ struct LmTrainOptions {
   double lr = 1e-3;
   double clip_grad_norm = 1.0;
   uint64_t seed = 0;
-  std::string result_dir;
+  std::string out_dir;
   bool progress = true;
-  // Continue from result_dir/lm_train_state.pt (optimiser, epoch) and the matching
-  // lm_ckpt_ep_<N>.pt; the finished run equals an uninterrupted one.
+  // Continue from out_dir/train_state.pt (optimiser, epoch) and the matching
+  // checkpoint_<N>.pt; the finished run equals an uninterrupted one.
   bool resume = false;
 };
 struct LmTrainResult {
@@ -73,8 +73,8 @@ struct LmTrainResult {
   int64_t train_tokens = 0;
   int64_t epochs_run = 0;
 };
-// Trains with Adam (teacher forcing); checkpoints lm_ckpt_ep_<N>.pt, lm_best.pt (lowest validation
-// perplexity), lm_train_state.pt and metrics.csv in result_dir. On return lm holds the best epoch's
+// Trains with Adam (teacher forcing); checkpoint_<N>.pt, model_best.pt (lowest validation
+// perplexity), train_state.pt and metrics.csv in out_dir (trainer.h's layout). On return lm holds the best epoch's
 // weights. With options.resume the config of lm must be the checkpoint's.
 LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& options);
 // Perplexity of the model on rows of a data set.

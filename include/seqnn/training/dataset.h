@@ -6,8 +6,10 @@
 //   * one FASTA per class: two files make a binary target (positives 1, negatives 0), more make
 //     one multi-class target (class index = file order);
 //   * BED + genome: windows of a fixed length around each interval, targets from columns 5...;
-//   * a table (TSV, or CSV when the file ends in .csv) with a sequence column (peptides,
-//     proteins), target columns, optional row filters and an optional split column.
+//   * a table with a sequence column (peptides, proteins), target columns, optional row filters
+//     and an optional split column.
+// Label files, tables and fold files are read by seqnn::TableReader (TSV, or CSV when the name
+// ends in .csv; plain, gzip or bgzip; RFC 4180 quoting in CSV: seqnn/util/table.h).
 // Missing target values ("", "NA", "nan", ".") get mask 0: they add nothing to losses or metrics.
 #include <ATen/core/Tensor.h>
 

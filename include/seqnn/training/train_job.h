@@ -2,7 +2,7 @@
 // A training job from one flat JSON config: which data, which split, which model, which loop.
 // Every setting has a command-line flag of the same name (underscores become dashes), so
 // `seqnn train --config CFG.json --lr 0.01` reads CFG.json and then overrides "lr". The
-// effective config (defaults + file + flags) is written to <result>/config.json.
+// effective config (defaults + file + flags) is written to <out>/config.json.
 #include <string>
 #include <vector>
 
@@ -16,6 +16,9 @@ struct TrainSetting {
   std::string type;      // int, float, string, bool, ints, strings
   std::string fallback;  // default value as JSON text
   std::string help;
+  // What a valid value is, beyond the type: "file" (a path to read), "positive", "nonnegative",
+  // "fraction" (in [0, 1)), or "" (any value of the type). The flags check it.
+  std::string kind;
 };
 const std::vector<TrainSetting>& train_settings();
 
@@ -43,7 +46,7 @@ struct TrainJobResult {
   int64_t test_rows = 0;
 };
 // Trains, then evaluates the best epoch on the test rows; writes config.json, metrics.csv (with
-// a "test" row) and test_predictions.tsv in the result directory.
+// a "test" row) and test_predictions.tsv in the output directory.
 TrainJobResult run_train_job(TrainJob& job);
 
 }  // namespace seqnn

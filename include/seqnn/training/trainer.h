@@ -4,11 +4,12 @@
 // validation loss, gradient-norm clipping, early stopping, metrics per epoch for the training and
 // validation sets, and checkpoints that make --resume reproduce an uninterrupted run exactly.
 //
-// Result directory layout:
+// Output directory layout (the same for every trainer, training/epoch_loop.h):
 //   metrics.csv             one row per (epoch, set), see metrics_log.h
-//   model_ckpt_ep_<N>.pt    the model after epoch N (a native model file: Model::load reads it)
+//   checkpoint_<N>.pt       the model after epoch N (a native model file: Model::load reads it)
 //   model_best.pt           the checkpoint of the best epoch (BestEpochRule)
 //   train_state.pt          optimiser state and loop counters after the last finished epoch
+//   config.json             the effective settings (written by run_train_job)
 //   test_predictions.tsv    when there is a test set: id, then target and prediction per head
 //
 // Determinism: batch order comes from std::mt19937_64(seed, epoch) and LibTorch's generator is
@@ -43,7 +44,7 @@ struct TrainOptions {
   bool bucket = false;             // length bucketing (for RNNs on variable lengths)
   int64_t pad_to = 0;              // fixed input length (CNNs with flatten); 0 = longest in batch
   uint64_t seed = 0;
-  std::string result_dir;
+  std::string out_dir;
   bool resume = false;
   bool progress = true;
   std::string device = "cpu";
@@ -73,11 +74,8 @@ struct Evaluation {
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
                           const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to);
 
-// The output activation of a native model's config ("none", "sigmoid", ...).
-std::string native_output_activation(const Model& model);
-// mkdir -p; throws seqnn::Error naming the directory when it cannot be made.
-void ensure_directory(const std::string& dir);
-// Copies the weights of a native model file into `model` (same architecture).
-void load_native_weights(Model& model, const std::string& path);
+// The output directory's file names, the same for every trainer: DIR/checkpoint_<N>.pt after
+// epoch N, DIR/model_best.pt, DIR/metrics.csv, DIR/config.json, DIR/train_state.pt.
+std::string training_checkpoint_path(const std::string& dir, int64_t epoch);
 
 }  // namespace seqnn

@@ -21,7 +21,7 @@ struct VariantScoringOptions {
   int64_t length = 0;                              // window length (the model's input length)
   std::vector<std::string> scores = {"diff"};      // names from variant_score_names()
   StrandCombine rc = StrandCombine::kNone;
-  std::vector<std::string> tasks;                  // indices or names of output columns; empty = all
+  std::vector<std::string> targets;                // names or indices of output columns; empty = all
   PredictOptions predict;                          // batch size, device, dtype
   McOptions mc;                                    // samples > 0 adds MC-dropout statistics
 };
@@ -45,7 +45,7 @@ struct ScoredChunk {
 class VariantScorer {
  public:
   // Checks the options against the model: scores known, window length accepted by the model
-  // (one forward pass), tasks exist.
+  // (one forward pass), targets exist.
   VariantScorer(Model& model, const IndexedFasta& genome, VariantScoringOptions opts);
 
   // Scores a chunk of variants. Variants with a problem (symbolic ALT, bad bases), an unknown

@@ -1,0 +1,37 @@
+#pragma once
+// Streaming in-silico saturation mutagenesis: sequences are read a chunk at a time, mutated,
+// run through the model and written to an .npy set (ism_writer.h), so memory depends on the
+// chunk, not on the number of sequences. This is `seqnn ism` as a library call.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "seqnn/models/model.h"
+#include "seqnn/mutagenesis/ism.h"
+#include "seqnn/mutagenesis/ism_writer.h"
+#include "seqnn/sequence/sequence_source.h"
+
+namespace seqnn {
+
+struct IsmStreamOptions {
+  IsmOptions ism;                    // batch size, device, dtype, window, MC; ism.targets is filled from `targets`
+  std::vector<std::string> targets;  // output columns by name or index (default: all)
+  IsmMode mode = IsmMode::kDiff;
+  int64_t chunk = 16;                // sequences mutated at a time
+  std::string out;                   // OUT.npy
+  std::string input_name;            // names the input in errors ("in.fa: no sequences")
+  bool show_progress = true;         // progress bar on stderr
+};
+
+struct IsmStreamResult {
+  int64_t sequences = 0;
+  int64_t mutants = 0;  // substitutions per sequence window, summed (L_w x (A - 1) each)
+  int64_t passes = 0;   // mutant forward passes (x MC samples)
+  double seconds = 0;
+  std::vector<std::string> files;
+};
+
+// Every sequence must have one length (the model's input length when it has one).
+IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStreamOptions& opts);
+
+}  // namespace seqnn

@@ -1,0 +1,19 @@
+#pragma once
+// Small file-system primitives every module uses, so each failure reads the same way:
+// "PATH: cannot open WHAT: No such file or directory".
+#include <string>
+
+namespace seqnn {
+
+// Throws seqnn::Error naming the path and `what` ("model config", "mutation table") unless the
+// path is a readable regular file (or a readable non-directory such as /dev/stdin).
+void require_readable(const std::string& path, const std::string& what);
+
+// The whole file as text (bytes unchanged); errors as require_readable.
+std::string read_text_file(const std::string& path, const std::string& what);
+
+// Creates the directory and its parents when absent. An existing directory is fine; an existing
+// non-directory or a failure to create is an error naming the path and the reason.
+void ensure_directory(const std::string& path);
+
+}  // namespace seqnn

@@ -1,0 +1,157 @@
+#include "seqnn/deepsequence/score_run.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <memory>
+
+#include "seqnn/deepsequence/alignment.h"
+#include "seqnn/deepsequence/checkpoint.h"
+#include "seqnn/deepsequence/mutation_table.h"
+#include "seqnn/deepsequence/weights.h"
+#include "seqnn/training/metrics.h"
+#include "seqnn/util/atomic_file.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/memory.h"
+#include "seqnn/util/progress.h"
+#include "seqnn/util/strings.h"
+
+namespace seqnn::ds {
+namespace {
+
+constexpr int64_t kWarnedSkips = 5;
+
+// The model (when given), the focus to place mutants on, and the independent-site model.
+struct Scorers {
+  Checkpoint ck;
+  FocusInfo focus;
+  std::unique_ptr<IndependentSiteModel> site;
+};
+
+Scorers load_scorers(const ScoreMutationsOptions& o) {
+  Scorers s;
+  if (!o.model.empty()) {
+    s.ck = load_checkpoint(o.model);
+    s.ck.model->to(torch::Device(o.device));
+    s.focus = s.ck.focus;
+  }
+  if (o.alignment.empty()) return s;
+  const Alignment aln = read_alignment(o.alignment);
+  if (s.ck.model) {
+    check_same_focus(s.ck.focus, aln);
+  } else {
+    s.focus = focus_of(aln, 0);
+  }
+  if (o.independent) {
+    WeightsOptions wo;
+    wo.device = o.device;
+    if (s.ck.model) wo.theta = s.ck.model->config().theta;
+    const at::Tensor codes = encode_codes(aln.sequences);
+    s.site = std::make_unique<IndependentSiteModel>(codes, sequence_weights(codes, wo), o.pseudocount);
+  }
+  return s;
+}
+
+// Parses every mutant; reports the first few that cannot be placed through o.warn.
+std::vector<Mutant> place_mutants(const MutationTable& table, const FocusInfo& focus, const ScoreMutationsOptions& o,
+                                  int64_t& skipped) {
+  std::vector<Mutant> mutants;
+  skipped = 0;
+  for (size_t i = 0; i < table.mutants.size(); ++i) {
+    mutants.push_back(parse_mutant(table.mutants[i], focus));
+    if (!mutants.back().ok() && ++skipped <= kWarnedSkips && o.warn) {
+      o.warn("skipping " + table.path + ":" + std::to_string(table.lines[i]) + " " + table.mutants[i] + ": " +
+             mutants.back().problem);
+    }
+  }
+  if (skipped > kWarnedSkips && o.warn) o.warn("... " + std::to_string(skipped) + " mutants skipped in all");
+  return mutants;
+}
+
+// ELBO(mutant) - ELBO(wild type) for every placeable mutant; NaN for the others.
+std::vector<double> vae_scores(const Vae& model, const std::vector<Mutant>& mutants, const std::string& wild_type,
+                               const ScoreMutationsOptions& o, ScoreMutationsResult& r) {
+  std::vector<std::string> seqs = {wild_type};  // wild type first
+  for (const Mutant& m : mutants) {
+    if (m.ok()) seqs.push_back(apply_mutant(m, wild_type));
+  }
+  ProgressBar bar("deepseq score", o.samples, "samples", o.progress);
+  ElboOptions eo;
+  eo.samples = o.samples;
+  eo.batch_size = o.batch_size;
+  eo.seed = o.seed;
+  eo.progress = [&](int64_t done, int64_t) { bar.update(done); };
+  const at::Tensor elbo = mean_elbo(model, seqs, eo);
+  bar.finish();
+  r.elbo_seconds = bar.elapsed_seconds();
+  r.elbos = static_cast<int64_t>(seqs.size()) * o.samples;
+  const double* e = elbo.data_ptr<double>();
+  std::vector<double> out(mutants.size(), std::nan(""));
+  for (size_t i = 0, k = 1; i < mutants.size(); ++i) {
+    if (mutants[i].ok()) out[i] = e[k++] - e[0];
+  }
+  return out;
+}
+
+std::vector<double> site_scores(const IndependentSiteModel& site, const std::vector<Mutant>& mutants,
+                                const std::string& wild_type) {
+  std::vector<double> out(mutants.size(), std::nan(""));
+  for (size_t i = 0; i < mutants.size(); ++i) {
+    if (mutants[i].ok()) out[i] = site.score(mutants[i], wild_type);
+  }
+  return out;
+}
+
+}  // namespace
+
+Correlation spearman_of(const std::vector<double>& score, const std::vector<double>& measured) {
+  std::vector<double> s, m;
+  for (size_t i = 0; i < score.size() && i < measured.size(); ++i) {
+    if (std::isfinite(score[i]) && std::isfinite(measured[i])) {
+      s.push_back(score[i]);
+      m.push_back(measured[i]);
+    }
+  }
+  return Correlation{spearman(s, m), static_cast<int64_t>(s.size())};
+}
+
+ScoreMutationsResult score_mutations(const ScoreMutationsOptions& o) {
+  keep_freed_memory();
+  if (o.model.empty() && !o.independent) throw Error("give a model, the independent-site model or both");
+  if (o.independent && o.alignment.empty()) throw Error("the independent-site model needs the alignment");
+  Scorers s = load_scorers(o);
+  const MutationTable table = read_mutation_table(o.mutations, o.mutant_column, o.spearman_column);
+  check_writable(o.out);
+  ScoreMutationsResult r;
+  r.mutants = place_mutants(table, s.focus, o, r.skipped);
+  if (s.ck.model) r.deepseq = vae_scores(*s.ck.model, r.mutants, s.focus.sequence, o, r);
+  if (s.site) r.independent = site_scores(*s.site, r.mutants, s.focus.sequence);
+  AtomicFile file(o.out);
+  file.write(mutation_scores_csv(r));
+  file.commit();
+  if (!o.spearman_column.empty()) {
+    if (!r.deepseq.empty()) r.rho_deepseq = spearman_of(r.deepseq, table.measured);
+    if (!r.independent.empty()) r.rho_independent = spearman_of(r.independent, table.measured);
+  }
+  return r;
+}
+
+std::string mutation_scores_csv(const ScoreMutationsResult& r) {
+  std::string text = "mutant";
+  if (!r.deepseq.empty()) text += ",deepseq";
+  if (!r.independent.empty()) text += ",independent";
+  text += ",note\n";
+  for (size_t i = 0; i < r.mutants.size(); ++i) {
+    const Mutant& m = r.mutants[i];
+    text += m.text;
+    for (const std::vector<double>* col : {&r.deepseq, &r.independent}) {
+      if (col->empty()) continue;
+      text += ",";
+      if (m.ok()) append_number(text, (*col)[i]);
+    }
+    text += "," + m.problem + "\n";
+  }
+  return text;
+}
+
+}  // namespace seqnn::ds

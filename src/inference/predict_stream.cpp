@@ -1,0 +1,113 @@
+#include "seqnn/inference/predict_stream.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "seqnn/inference/prediction_writer.h"
+#include "seqnn/sequence/encoding.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/progress.h"
+
+namespace seqnn {
+namespace {
+
+ChunkEncodeOptions chunk_lengths(const ModelInfo& info) {
+  ChunkEncodeOptions o;
+  o.length = info.input_length.value_or(0);
+  if (info.skips_trailing_padding) {
+    o.lengths = ChunkLengths::kPadToLongest;
+  } else {
+    o.hint = "only recurrent models take mixed lengths";
+  }
+  return o;
+}
+
+// The prediction (means) writer and, with MC dropout, the standard-deviation writer.
+struct Writers {
+  std::unique_ptr<PredictionWriter> main, sd;
+  Writers(const std::string& out, const ModelInfo& info, bool mc) : main(make_prediction_writer(out, info.output_names)) {
+    if (mc) sd = make_prediction_writer(sd_path(out), info.output_names);
+  }
+  std::vector<std::string> close() {
+    main->close();
+    std::vector<std::string> files = main->files();
+    if (sd) {
+      sd->close();
+      for (const auto& f : sd->files()) files.push_back(f);
+    }
+    return files;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SequenceSource> open_sequence_input(const SequenceInput& input, const ModelInfo& info) {
+  if (input.fasta.empty() == input.bed.empty()) throw Error("give exactly one input: --fasta, or --bed with --genome");
+  if (!input.bed.empty() && input.genome.empty()) throw Error("--bed needs --genome (an indexed FASTA)");
+  if (!input.fasta.empty()) return fasta_source(input.fasta);
+  if (input.length > 0 && info.input_length && input.length != *info.input_length) {
+    throw Error("--length " + std::to_string(input.length) + " does not match the model's input length " +
+                std::to_string(*info.input_length));
+  }
+  return bed_source(input.bed, input.genome, input.length > 0 ? input.length : info.input_length.value_or(0),
+                    input.summit ? WindowCentre::kSummit : WindowCentre::kInterval);
+}
+
+PredictStreamResult predict_stream(Model& model, SequenceSource& source, const PredictStreamOptions& opts) {
+  if (opts.predict.batch_size <= 0 || opts.chunk <= 0) throw Error("--batch-size and --chunk must be positive");
+  const ModelInfo info = model.info();
+  const Alphabet alphabet = Alphabet::from_name(info.alphabet);
+  Writers writers(opts.out, info, opts.mc.enabled());
+
+  // Load the model onto the device once; predict() leaves it there between chunks.
+  ModelStateGuard placement(model, opts.predict.device, opts.predict.dtype);
+  PredictOptions popts;
+  popts.batch_size = opts.predict.batch_size;
+  ChunkEncodeOptions lengths = chunk_lengths(info);
+  PredictStreamResult result;
+  result.shortest = std::numeric_limits<int64_t>::max();
+  ProgressBar bar("predict", source.total(), "seq", opts.show_progress);
+  SequenceChunk chunk;
+  // Whole batches per chunk: MC masks are seeded per sample and batch position, so results do
+  // not depend on the chunk size.
+  const int64_t chunk_size = (opts.chunk + popts.batch_size - 1) / popts.batch_size * popts.batch_size;
+  while (source.next(chunk_size, chunk)) {
+    at::Tensor x = one_hot_encode_chunk(chunk.sequences, alphabet, lengths, chunk.where);
+    if (lengths.lengths == ChunkLengths::kOneLength && lengths.length <= 0) {
+      lengths.length = x.size(2);  // later chunks must match the first sequence
+      lengths.length_name = "the first sequence's length";
+    }
+    for (const auto& s : chunk.sequences) {
+      result.shortest = std::min<int64_t>(result.shortest, static_cast<int64_t>(s.size()));
+      result.longest = std::max<int64_t>(result.longest, static_cast<int64_t>(s.size()));
+    }
+    const int64_t done = result.sequences;
+    popts.progress = [&](int64_t d, int64_t) { bar.update(done + d); };
+    if (opts.mc.enabled()) {
+      McPrediction p = predict_mc(model, x, {}, popts, opts.mc);
+      writers.main->write(chunk.labels, p.mean);
+      writers.sd->write(chunk.labels, p.sd);
+    } else {
+      writers.main->write(chunk.labels, predict(model, x, {}, popts));
+    }
+    result.sequences += x.size(0);
+    result.padded_windows += chunk.padded_windows;
+    result.padded_bases += chunk.padded_bases;
+  }
+  if (result.sequences == 0) throw Error(opts.input_name + ": no sequences");
+  result.files = writers.close();
+  bar.finish();
+  result.seconds = bar.elapsed_seconds();
+  return result;
+}
+
+std::string sd_path(const std::string& out) {
+  const size_t dot = out.rfind('.');
+  return dot == std::string::npos ? out + ".sd" : out.substr(0, dot) + ".sd" + out.substr(dot);
+}
+
+std::string length_range(int64_t shortest, int64_t longest) {
+  return shortest == longest ? std::to_string(longest) : std::to_string(shortest) + "-" + std::to_string(longest);
+}
+
+}  // namespace seqnn

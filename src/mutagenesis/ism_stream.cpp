@@ -1,0 +1,52 @@
+#include "seqnn/mutagenesis/ism_stream.h"
+
+#include "seqnn/inference/output_columns.h"
+#include "seqnn/sequence/encoding.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/progress.h"
+
+namespace seqnn {
+
+IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStreamOptions& opts) {
+  if (opts.chunk <= 0) throw Error("--chunk must be positive");
+  if (opts.ism.predict.batch_size <= 0) throw Error("--batch-size must be positive");
+  const ModelInfo info = model.info();
+  const Alphabet alphabet = Alphabet::from_name(info.alphabet);
+  IsmWriter writer(opts.out);
+  IsmOptions ism_opts = opts.ism;
+  // Indices are checked against each output's columns by ism() itself.
+  ism_opts.targets = resolve_target_columns(opts.targets, info.output_names);
+  // Place the model once; the per-chunk calls find it there.
+  ModelStateGuard placement(model, ism_opts.predict.device, ism_opts.predict.dtype);
+  ism_opts.predict.device.clear();
+  ism_opts.predict.dtype.reset();
+
+  ChunkEncodeOptions lengths;
+  lengths.length = info.input_length.value_or(0);
+  lengths.hint = "ism needs one length";
+  IsmStreamResult result;
+  ProgressBar bar("ism", 0, "mut", opts.show_progress);
+  SequenceChunk chunk;
+  while (source.next(opts.chunk, chunk)) {
+    at::Tensor x = one_hot_encode_chunk(chunk.sequences, alphabet, lengths, chunk.where);
+    if (lengths.length <= 0) {  // later chunks must match the first sequence
+      lengths.length = x.size(2);
+      lengths.length_name = "the first sequence's length";
+    }
+    const int64_t base = result.passes;
+    ism_opts.predict.progress = [&](int64_t done, int64_t) { bar.update(base + done); };
+    IsmResult r = ism(model, x, {}, ism_opts);
+    writer.write(ism_arrays(r, opts.mode), chunk.labels);
+    result.sequences += x.size(0);
+    result.passes = bar.done();  // mutants x MC samples
+    const int64_t end = ism_opts.end > 0 ? std::min<int64_t>(ism_opts.end, x.size(2)) : x.size(2);
+    result.mutants += x.size(0) * (end - ism_opts.start) * (x.size(1) - 1);
+  }
+  if (result.sequences == 0) throw Error(opts.input_name + ": no sequences");
+  result.files = writer.close();
+  bar.finish();
+  result.seconds = bar.elapsed_seconds();
+  return result;
+}
+
+}  // namespace seqnn

@@ -1,0 +1,63 @@
+#include "seqnn/training/lm_run.h"
+
+#include <nlohmann/json.hpp>
+
+#include "seqnn/util/atomic_file.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
+#include "seqnn/util/progress.h"
+
+namespace seqnn {
+
+std::string lm_run_config_json(const LmRunOptions& o) {
+  const LmTrainOptions& t = o.train;
+  nlohmann::json c = nlohmann::json::parse(o.model.to_json());
+  c["fasta"] = o.fasta;
+  c["strip_gaps"] = o.strip_gaps;
+  c["epochs"] = t.epochs;
+  c["batch_size"] = t.batch_size;
+  c["lr"] = t.lr;
+  c["clip_grad_norm"] = t.clip_grad_norm;
+  c["val_fraction"] = o.val_fraction;
+  c["split_seed"] = o.split_seed;
+  c["seed"] = t.seed;
+  c["out"] = t.out_dir;
+  return c.dump(2);
+}
+
+LmRunResult train_lm_on_fasta(const LmRunOptions& o) {
+  if (o.train.out_dir.empty()) throw Error("training needs an output directory (--out)");
+  Dataset data = load_fasta_sequences(o.fasta, o.strip_gaps);
+  SplitOptions so;
+  so.val_fraction = o.val_fraction;
+  so.split_seed = o.split_seed;
+  const Split split = make_split(data, so);
+  CharLm lm = make_char_lm(CharLmConfig::from_json(o.model.to_json(), "flags"), o.train.seed);
+  ensure_directory(o.train.out_dir);
+  AtomicFile config(o.train.out_dir + "/config.json");
+  config.write(lm_run_config_json(o) + "\n");
+  config.commit();
+  LmRunResult r;
+  r.train = train_char_lm(lm, data, split, o.train);
+  r.train_sequences = static_cast<int64_t>(split.train.size());
+  r.val_sequences = static_cast<int64_t>(split.val.size());
+  return r;
+}
+
+GeneratedFasta generate_fasta(const std::string& model_path, const GenerateOptions& o) {
+  if (o.n <= 0 || o.max_length <= 0) throw Error("--n and --max-length must be positive");
+  CharLm lm = load_char_lm(model_path);
+  ProgressBar bar("generate", o.n, "seq", o.progress);
+  GeneratedFasta g;
+  for (int64_t i = 0; i < o.n; ++i) {
+    const std::string s = generate_sequences(lm, 1, o.max_length, o.temperature, o.seed + static_cast<uint64_t>(i))[0];
+    g.text += ">gen_" + std::to_string(i + 1) + " length=" + std::to_string(s.size()) + " temperature=" +
+              std::to_string(o.temperature) + "\n" + s + "\n";
+    g.letters += static_cast<int64_t>(s.size());
+    bar.advance(1);
+  }
+  bar.finish();
+  return g;
+}
+
+}  // namespace seqnn

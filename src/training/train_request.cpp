@@ -1,0 +1,78 @@
+#include "seqnn/training/train_request.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
+
+namespace seqnn {
+
+using nlohmann::json;
+
+std::string layered_train_config(const std::string& config_file, const std::string& resume_dir,
+                                 const std::string& overrides_json) {
+  std::string source = "flags";
+  json c = json::object();
+  if (!config_file.empty()) source = config_file;
+  else if (!resume_dir.empty()) source = resume_dir + "/config.json";
+  if (source != "flags") c = json::parse(effective_train_config(read_text_file(source, "training config"), source));
+  json overrides;
+  try {
+    overrides = json::parse(overrides_json);
+  } catch (const json::parse_error& e) {
+    throw Error(std::string("training settings from flags: invalid JSON: ") + e.what());
+  }
+  for (auto it = overrides.begin(); it != overrides.end(); ++it) c[it.key()] = it.value();
+  return effective_train_config(c.dump(), source);
+}
+
+TrainJobResult run_train_request(const TrainRequest& r) {
+  const json overrides = json::parse(r.overrides_json);
+  const std::string resume_dir = r.resume && overrides.contains("out") ? overrides.at("out").get<std::string>() : "";
+  const std::string config = layered_train_config(r.config_file, resume_dir, r.overrides_json);
+  TrainJob job = prepare_train_job(config, r.config_file.empty() ? "flags" : r.config_file);
+  job.options.resume = r.resume;
+  job.options.progress = r.progress;
+  job.options.device = r.device;
+  job.model.to(at::Device(r.device));
+  if (r.on_start) r.on_start(describe_train_job(job));
+  return run_train_job(job);
+}
+
+std::string describe_train_job(const TrainJob& job) {
+  const int64_t test = job.test.size() > 0 ? job.test.size() : static_cast<int64_t>(job.split.test.size());
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%lld training, %lld validation, %lld test rows; %zu head(s); %lld parameters",
+                static_cast<long long>(job.split.train.size()), static_cast<long long>(job.split.val.size()),
+                static_cast<long long>(test), job.heads.size(), static_cast<long long>(job.model.info().parameters));
+  return buf;
+}
+
+std::string format_metric_values(const std::vector<std::pair<std::string, double>>& metrics, size_t max_items) {
+  std::string s;
+  for (size_t i = 0; i < metrics.size() && i < max_items; ++i) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s%s %.4f", s.empty() ? "" : ", ", metrics[i].first.c_str(), metrics[i].second);
+    s += buf;
+  }
+  return s;
+}
+
+std::string summarize_train_result(const TrainJobResult& r, const std::string& device) {
+  const TrainResult& t = r.train;
+  std::string best_val;
+  for (const auto& row : t.log.rows()) {
+    if (row.tv == "val" && row.epoch == t.best_epoch) best_val = format_metric_values(row.values, 4);
+  }
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%lld epoch(s)%s on %s in %.1f s training (%.0f seq/s); best epoch %lld (val %s)",
+                static_cast<long long>(t.epochs_run), t.stopped_early ? " (early stop)" : "", device.c_str(), t.train_seconds,
+                t.train_examples / std::max(t.train_seconds, 1e-9), static_cast<long long>(t.best_epoch), best_val.c_str());
+  std::string s = buf;
+  if (r.test_rows > 0) s += "; test " + format_metric_values(r.test.metrics, 4);
+  return s + " -> " + t.best_model;
+}
+
+}  // namespace seqnn

@@ -1,0 +1,73 @@
+#include "seqnn/variants/score_vcf.h"
+
+#include "seqnn/sequence/fasta.h"
+#include "seqnn/util/error.h"
+#include "seqnn/util/progress.h"
+#include "seqnn/util/strings.h"
+#include "seqnn/variants/skip_log.h"
+#include "seqnn/variants/variant_writer.h"
+
+namespace seqnn {
+namespace {
+
+// Up to `max` variants; empty at the end of the VCF (the reader is not asked again after it
+// reported the end).
+std::vector<Variant> next_chunk(VcfReader& vcf, int64_t max, bool& more) {
+  std::vector<Variant> chunk;
+  Variant v;
+  while (more && static_cast<int64_t>(chunk.size()) < max && (more = vcf.next(v))) chunk.push_back(v);
+  return chunk;
+}
+
+}  // namespace
+
+int64_t variant_window_length(int64_t requested, const ModelInfo& info) {
+  if (requested > 0 && info.input_length && requested != *info.input_length) {
+    throw Error("--length " + std::to_string(requested) + " does not match the model's input length " +
+                std::to_string(*info.input_length));
+  }
+  const int64_t length = requested > 0 ? requested : info.input_length.value_or(0);
+  if (length <= 0) throw Error("the model has no fixed input length: give --length");
+  return length;
+}
+
+std::string output_stem(const std::string& out) {
+  for (const char* ext : {".vcf.gz", ".vcf", ".tsv", ".npy"}) {
+    if (ends_with(out, ext)) return out.substr(0, out.size() - std::string(ext).size());
+  }
+  return out;
+}
+
+VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& vcf, const VcfScoringOptions& opts) {
+  if (opts.chunk <= 0 || opts.scoring.predict.batch_size <= 0) throw Error("--batch-size and --chunk must be positive");
+  // Load onto the device once; the scorer's calls find the model there.
+  ModelStateGuard placement(model, opts.scoring.predict.device, opts.scoring.predict.dtype);
+  VariantScorer scorer(model, genome, opts.scoring);
+  VariantOutputLayout layout{opts.scoring.scores, scorer.task_names(), opts.scoring.mc.enabled(), vcf.header_text()};
+  auto writer = make_variant_writer(opts.out, layout);
+  SkipLog skipped(output_stem(opts.out) + ".skipped.tsv");
+  ProgressBar bar("score-variants", 0, "var", opts.show_progress);
+  VcfScoringResult result;
+  bool more = true;
+  for (auto chunk = next_chunk(vcf, opts.chunk, more); !chunk.empty(); chunk = next_chunk(vcf, opts.chunk, more)) {
+    ScoredChunk scored = scorer.score(chunk);
+    writer->write(scored);
+    skipped.add(scored.skipped);
+    result.read += static_cast<int64_t>(chunk.size());
+    result.scored += static_cast<int64_t>(scored.variants.size());
+    for (int64_t p : scored.padded) result.padded += p > 0;
+    bar.update(result.read);
+  }
+  if (result.read == 0) throw Error(opts.input_name + ": no variants");
+  writer->close();
+  skipped.close();
+  bar.finish();
+  result.seconds = bar.elapsed_seconds();
+  result.skipped = skipped.total();
+  result.skip_report = skipped.report();
+  result.targets = scorer.task_names();
+  result.files = writer->files();
+  return result;
+}
+
+}  // namespace seqnn

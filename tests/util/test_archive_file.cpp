@@ -1,0 +1,32 @@
+// save_archive_atomically: the file appears whole under its name, or not at all.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "seqnn/util/archive_file.h"
+#include "seqnn/util/error.h"
+#include "test_helpers.h"
+
+namespace seqnn {
+namespace {
+
+TEST(UtilArchiveFile, WritesUnderTheFinalNameOrNotAtAll) {
+  test::TempDir dir;
+  torch::serialize::OutputArchive out;
+  out.write("answer", torch::full({2}, 42.0));
+  save_archive_atomically(out, dir.file("a.pt"), "model");
+  EXPECT_FALSE(test::exists(dir.file("a.pt.partial")));
+  torch::serialize::InputArchive in;
+  in.load_from(dir.file("a.pt"));
+  torch::Tensor t;
+  in.read("answer", t);
+  EXPECT_EQ(t[1].item<double>(), 42.0);
+
+  const std::string bad = dir.file("no/such/dir/b.pt");
+  EXPECT_NE(test::error_of([&] { save_archive_atomically(out, bad, "training state"); })
+                .find(bad + ": cannot write training state: "),
+            std::string::npos);
+  EXPECT_FALSE(test::exists(bad + ".partial"));
+}
+
+}  // namespace
+}  // namespace seqnn

@@ -1,0 +1,74 @@
+// The JSON config-object reader: types, unknown keys, enums, ranges, "where: key: problem".
+#include <gtest/gtest.h>
+
+#include "seqnn/util/error.h"
+#include "seqnn/util/json_object.h"
+#include "test_helpers.h"
+
+namespace seqnn {
+namespace {
+
+enum class Colour { kRed, kBlue };
+const std::vector<EnumName<Colour>> kColours = {{Colour::kRed, "red"}, {Colour::kBlue, "blue"}};
+
+TEST(UtilJsonObject, TypedFieldsKeepDefaultsWhenAbsent) {
+  const JsonObject j = JsonObject::parse(R"({"n": 3, "x": 2, "s": "hi", "b": true, "v": [1, 2], "names": ["a"]})", "c.json");
+  int64_t n = 0, absent = 7;
+  double x = 0;
+  std::string s;
+  bool b = false;
+  std::vector<int64_t> v;
+  std::vector<std::string> names;
+  j.read("n", n);
+  j.read("x", x);  // an integer is a fine number
+  j.read("s", s);
+  j.read("b", b);
+  j.read("v", v);
+  j.read("names", names);
+  j.read("absent", absent);
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(x, 2.0);
+  EXPECT_EQ(s, "hi");
+  EXPECT_TRUE(b);
+  EXPECT_EQ(v, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(names, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(absent, 7);
+}
+
+TEST(UtilJsonObject, ErrorsNameTheConfigAndTheKey) {
+  const JsonObject j = JsonObject::parse(R"({"n": 1.5, "s": 3, "b": 1, "v": [1, "x"], "c": "green", "o": [{"k": 1}, 4]})", "c.json");
+  int64_t n = 0;
+  std::string s;
+  bool b = false;
+  std::vector<int64_t> v;
+  Colour c = Colour::kRed;
+  EXPECT_EQ(test::error_of([&] { j.read("n", n); }), "c.json: n: expected an integer, got 1.5");
+  EXPECT_EQ(test::error_of([&] { j.read("s", s); }), "c.json: s: expected a string, got 3");
+  EXPECT_EQ(test::error_of([&] { j.read("b", b); }), "c.json: b: expected true or false, got 1");
+  EXPECT_EQ(test::error_of([&] { j.read("v", v); }), "c.json: v: expected a list of integers, got [1,\"x\"]");
+  EXPECT_EQ(test::error_of([&] { j.read_enum("c", c, kColours); }), "c.json: c: unknown value 'green' (allowed: red, blue)");
+  EXPECT_EQ(test::error_of([&] { j.read_objects("o"); }), "c.json: o[1]: must be a JSON object, got 4");
+  EXPECT_EQ(test::error_of([&] { j.allow_only({"n", "s", "b", "v", "o"}); }),
+            "c.json: unknown key 'c' (allowed: n, s, b, v, o)");
+  EXPECT_EQ(test::error_of([&] { j.require_positive("n", int64_t{0}); }), "c.json: n: must be positive, got 0");
+  EXPECT_EQ(test::error_of([&] { j.require_in_half_open("x", 1.25, 0.0, 1.0); }), "c.json: x: must be in [0, 1), got 1.25");
+  EXPECT_EQ(test::error_of([&] { j.require_at_least("k", 1, 2); }), "c.json: k: must be at least 2, got 1");
+  EXPECT_EQ(test::error_of([&] { JsonObject::parse("[1]", "l.json"); }), "l.json: must be a JSON object, got [1]");
+  EXPECT_NE(test::error_of([&] { JsonObject::parse("{oops", "bad.json"); }).find("bad.json: invalid JSON: "), std::string::npos);
+}
+
+TEST(UtilJsonObject, EnumNamesRoundTrip) {
+  EXPECT_EQ(parse_enum("blue", kColours, "w"), Colour::kBlue);
+  EXPECT_STREQ(enum_name(Colour::kBlue, kColours), "blue");
+  EXPECT_EQ(enum_names(kColours), "red, blue");
+  const JsonObject j = JsonObject::parse(R"({"c": "blue", "o": [{"k": 1}]})", "c.json");
+  Colour c = Colour::kRed;
+  j.read_enum("c", c, kColours);
+  EXPECT_EQ(c, Colour::kBlue);
+  const auto objects = j.read_objects("o");
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0].where(), "c.json: o[0]");
+}
+
+}  // namespace
+}  // namespace seqnn
