@@ -1,6 +1,8 @@
 #include "test_helpers.h"
 
+#include <htslib/bgzf.h>
 #include <sys/stat.h>
+#include <zlib.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -84,6 +86,25 @@ CliResult run_cli(const std::string& args) {
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
   int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+void write_gzip(const std::string& path, const std::string& text) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(f);
+}
+
+void write_bgzip(const std::string& path, const std::string& text, int blocks) {
+  BGZF* f = bgzf_open(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  const size_t step = (text.size() + static_cast<size_t>(blocks) - 1) / static_cast<size_t>(blocks);
+  for (size_t at = 0; at < text.size(); at += step) {
+    const size_t n = std::min(step, text.size() - at);
+    ASSERT_EQ(bgzf_write(f, text.data() + at, n), static_cast<ssize_t>(n));
+    if (at + n < text.size()) ASSERT_EQ(bgzf_flush(f), 0);
+  }
+  ASSERT_EQ(bgzf_close(f), 0);
 }
 
 }  // namespace seqnn::test

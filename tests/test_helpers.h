@@ -26,6 +26,9 @@ class TempDir {
 };
 
 void write_text(const std::string& path, const std::string& text);
+// gzip and bgzip files (bgzip in `blocks` members, so a reader must cross member boundaries).
+void write_gzip(const std::string& path, const std::string& text);
+void write_bgzip(const std::string& path, const std::string& text, int blocks = 1);
 std::string read_text(const std::string& path);
 bool exists(const std::string& path);
 

@@ -10,14 +10,14 @@
 namespace seqnn::cli {
 namespace {
 
-struct TrainArgs {
+struct DeepseqTrainArgs {
   CommonOptions common;
   std::string weights_method = "auto";
   bool resume = false;
   ds::TrainVaeOptions run;
 };
 
-void run_train(TrainArgs& a) {
+void run_deepseq_train(DeepseqTrainArgs& a) {
   ds::TrainVaeOptions& o = a.run;
   o.device = apply_common_options(a.common);
   o.seed = a.common.seed;
@@ -46,7 +46,7 @@ void run_train(TrainArgs& a) {
 }  // namespace
 
 void register_deepseq_train(CLI::App& deepseq) {
-  auto a = std::make_shared<TrainArgs>();
+  auto a = std::make_shared<DeepseqTrainArgs>();
   ds::TrainVaeOptions& o = a->run;
   auto* cmd = deepseq.add_subcommand("train", "train the DeepSequence VAE on an alignment");
   add_alignment_option(cmd, o.alignment, "a2m / a3m / aligned FASTA; focus sequence first")->required();
@@ -72,7 +72,7 @@ void register_deepseq_train(CLI::App& deepseq) {
       ->check(CLI::IsMember({"auto", "compare", "matmul"}))
       ->capture_default_str();
   add_common_options(cmd, a->common);
-  cmd->callback([a] { run_train(*a); });
+  cmd->callback([a] { run_deepseq_train(*a); });
 }
 
 }  // namespace seqnn::cli

@@ -40,10 +40,6 @@ void parse_target(const std::string& text, const std::string& transform, const s
   ex.mask.push_back(1.f);
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -217,7 +213,7 @@ Dataset load_fasta_sequences(const std::string& path, bool strip_gaps) {
     Example ex;
     ex.id = rec.name;
     ex.where = path + ":" + std::to_string(rec.line);
-    for (char c : upper(rec.sequence)) {
+    for (char c : to_upper(rec.sequence)) {
       if (strip_gaps && (c == '-' || c == '.')) continue;
       ex.sequence += c;
     }

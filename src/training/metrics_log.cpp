@@ -7,11 +7,12 @@
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/strings.h"
+#include "seqnn/util/table.h"
 
 namespace seqnn {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMissingValue = std::numeric_limits<double>::quiet_NaN();  // "nan" or an empty cell
 
 std::string format_value(double v) {
   if (std::isnan(v)) return "nan";
@@ -21,7 +22,7 @@ std::string format_value(double v) {
 }
 
 double parse_value(const std::string& text, const std::string& path, int64_t line) {
-  if (text == "nan" || text.empty()) return kNaN;
+  if (text == "nan" || text.empty()) return kMissingValue;
   try {
     size_t used = 0;
     double v = std::stod(text, &used);
@@ -45,7 +46,7 @@ double MetricsRow::get(const std::string& column) const {
   for (const auto& kv : values) {
     if (kv.first == column) return kv.second;
   }
-  return kNaN;
+  return kMissingValue;
 }
 
 BestEpochRule BestEpochRule::parse(const std::string& text) {
@@ -71,7 +72,7 @@ double BestEpochRule::score(const MetricsRow& row) const {
     sum += lower_is_better(kv.first) ? -kv.second : kv.second;
     any = true;
   }
-  return any ? sum : kNaN;
+  return any ? sum : kMissingValue;
 }
 
 void MetricsLog::add(MetricsRow row) { rows_.push_back(std::move(row)); }
@@ -135,27 +136,22 @@ void MetricsLog::write(const std::string& path) const {
 }
 
 MetricsLog MetricsLog::read(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) fail(path, "cannot open metrics file");
-  std::string text;
-  int64_t line_no = 1;
-  if (!std::getline(in, text)) fail(path, "empty metrics file (no header)");
-  std::vector<std::string> header = split(text, ',');
+  // metrics.csv is CSV whatever its file name says (it may be a copy named .txt).
+  TableReadOptions opts;
+  opts.format = TableFormat::kCsv;
+  TableReader table(path, opts);
+  const std::vector<std::string>& header = table.header();
   if (header.size() < 2 || header[header.size() - 2] != "tv" || header.back() != "epoch") {
-    fail_at(path, 1, "header must end with the columns tv,epoch");
+    fail_at(path, table.header_line(), "header must end with the columns tv,epoch");
   }
   MetricsLog log;
-  while (std::getline(in, text)) {
-    ++line_no;
-    if (text.empty()) continue;
-    std::vector<std::string> f = split(text, ',');
-    if (f.size() != header.size()) {
-      fail_at(path, line_no, std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
-    }
+  std::vector<std::string> f;
+  while (table.next(f)) {
+    const int64_t line_no = table.line();
     MetricsRow row;
     row.tv = f[f.size() - 2];
     const double epoch = parse_value(f.back(), path, line_no);
-    if (std::isnan(epoch) || epoch != std::floor(epoch)) fail_at(path, line_no, "epoch must be an integer");
+    if (std::isnan(epoch) || epoch != std::floor(epoch)) table.fail_here("epoch must be an integer");
     row.epoch = static_cast<int64_t>(epoch);
     for (size_t i = 0; i + 2 < header.size(); ++i) row.values.emplace_back(header[i], parse_value(f[i], path, line_no));
     log.add(std::move(row));

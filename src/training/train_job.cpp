@@ -151,7 +151,7 @@ Model build_model(const json& c, const std::vector<HeadSpec>& heads, uint64_t se
   return make_native_model(cnn, seed);
 }
 
-std::string number_text(double v) {
+std::string prediction_text(double v) {
   std::string s;
   append_number(s, v);
   return s;
@@ -181,8 +181,8 @@ void write_test_predictions(const std::string& path, const Dataset& data, const 
     std::vector<std::string> f = {ex.id};
     for (size_t i = 0; i < heads.size(); ++i) {
       const size_t t = static_cast<size_t>(heads[i].target);
-      f.push_back(ex.mask[t] == 0 ? "nan" : number_text(ex.target[t]));
-      for (int64_t k = 0; k < preds[i].size(1); ++k) f.push_back(number_text(preds[i][static_cast<int64_t>(r)][k].item<double>()));
+      f.push_back(ex.mask[t] == 0 ? "nan" : prediction_text(ex.target[t]));
+      for (int64_t k = 0; k < preds[i].size(1); ++k) f.push_back(prediction_text(preds[i][static_cast<int64_t>(r)][k].item<double>()));
     }
     out += join(f) + "\n";
   }

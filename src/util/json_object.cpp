@@ -5,7 +5,7 @@
 namespace seqnn {
 namespace {
 
-std::string number_text(double v) {
+std::string bound_text(double v) {
   std::string s = std::to_string(v);
   // std::to_string writes six decimals; trim the zeros so "0.500000" reads "0.5".
   if (s.find('.') != std::string::npos) {
@@ -56,7 +56,7 @@ void JsonObject::require_positive(const std::string& key, int64_t value) const {
 }
 
 void JsonObject::require_positive(const std::string& key, double value) const {
-  if (!(value > 0)) fail_key(key, "must be positive, got " + number_text(value));
+  if (!(value > 0)) fail_key(key, "must be positive, got " + bound_text(value));
 }
 
 void JsonObject::require_at_least(const std::string& key, int64_t value, int64_t minimum) const {
@@ -65,7 +65,7 @@ void JsonObject::require_at_least(const std::string& key, int64_t value, int64_t
 
 void JsonObject::require_in_half_open(const std::string& key, double value, double lo, double hi) const {
   if (!(value >= lo && value < hi)) {
-    fail_key(key, "must be in [" + number_text(lo) + ", " + number_text(hi) + "), got " + number_text(value));
+    fail_key(key, "must be in [" + bound_text(lo) + ", " + bound_text(hi) + "), got " + bound_text(value));
   }
 }
 

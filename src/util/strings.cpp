@@ -1,5 +1,7 @@
 #include "seqnn/util/strings.h"
 
+#include <cctype>
+
 #include <cstdio>
 
 namespace seqnn {
@@ -33,6 +35,11 @@ void append_number(std::string& out, double value) {
   char num[32];
   std::snprintf(num, sizeof num, "%.7g", value);
   out += num;
+}
+
+std::string to_upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace seqnn

@@ -5,14 +5,11 @@
 
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn {
 namespace {
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // genome[s, p) + ALT + genome[p + len(REF), ...), built to exactly `length` bases. Only the part
 // of the right flank that is kept is fetched, so `padded` counts just the N's in the window.
@@ -49,8 +46,8 @@ VariantWindows make_variant_windows(const IndexedFasta& genome, const Variant& v
   w.ref_seq = genome.fetch(w.chrom, w.start, w.start + length, 'N', &ref_padded);
   w.alt_seq = alt_window(genome, w.chrom, variant, w.start, length, &alt_padded);
   w.padded = std::max(ref_padded, alt_padded);
-  w.genome_ref = upper(genome.fetch(w.chrom, p, p + static_cast<int64_t>(variant.ref.size())));
-  w.ref_matches = w.genome_ref == upper(variant.ref);
+  w.genome_ref = to_upper(genome.fetch(w.chrom, p, p + static_cast<int64_t>(variant.ref.size())));
+  w.ref_matches = w.genome_ref == to_upper(variant.ref);
   return w;
 }
 

@@ -13,21 +13,12 @@
 #include <vector>
 
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn {
 namespace {
 
-void require_readable(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) fail(path, "is a directory, not a VCF/BCF file");
-}
-
-std::string upper(const char* s) {
-  std::string out(s ? s : "");
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // First character outside ACGTN, or '\0' when there is none.
 char invalid_base(const std::string& allele) {
@@ -115,7 +106,7 @@ struct VcfReader::Impl {
 };
 
 VcfReader::VcfReader(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
-  require_readable(path);
+  require_readable(path, "VCF/BCF file");
   impl_->fp = hts_open(path.c_str(), "r");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
   if (hts_get_format(impl_->fp)->category != variant_data) fail(path, "not a VCF or BCF file");
@@ -135,7 +126,7 @@ void split_alleles(const bcf_hdr_t* hdr, const bcf1_t* rec, int64_t record_no, s
   base.chrom = bcf_seqname_safe(hdr, rec);
   base.pos = static_cast<int64_t>(rec->pos) + 1;
   base.id = rec->d.id ? rec->d.id : ".";
-  base.ref = rec->n_allele > 0 ? upper(rec->d.allele[0]) : "";
+  base.ref = rec->n_allele > 0 ? to_upper(rec->d.allele[0]) : "";
   base.record = record_no;
   base.n_alts = rec->n_allele > 1 ? rec->n_allele - 1 : 1;
   const std::string ref_issue = ref_problem(base.ref);
@@ -146,7 +137,7 @@ void split_alleles(const bcf_hdr_t* hdr, const bcf1_t* rec, int64_t record_no, s
     v.alt_index = i;
     v.alt = i < static_cast<int>(rec->n_allele) ? rec->d.allele[i] : ".";
     // Symbolic alleles stay as written ("<INS:ME:Alu>") so messages quote the file.
-    if (!is_symbolic(v.alt)) v.alt = upper(v.alt.c_str());
+    if (!is_symbolic(v.alt)) v.alt = to_upper(v.alt);
     v.problem = ref_issue.empty() ? alt_problem(v.alt) : ref_issue;
     out.push_back(std::move(v));
   }

@@ -20,7 +20,7 @@ McOptions mc(int64_t k, uint64_t seed, McPairing pairing = McPairing::kPaired) {
   return o;
 }
 
-PredictOptions batch(int64_t b) {
+PredictOptions batch_of(int64_t b) {
   PredictOptions o;
   o.batch_size = b;
   return o;
@@ -31,11 +31,11 @@ PredictOptions batch(int64_t b) {
 TEST(McDropout, PairedMasksGiveZeroVarianceWhenAltEqualsRef) {
   Model m = Model::load(fixture("deepsea_small.pt"));
   at::Tensor X = random_one_hot({10, 4, 200}, 1);
-  auto paired = predict_pairs_mc(m, X, X, batch(4), mc(20, 7));
+  auto paired = predict_pairs_mc(m, X, X, batch_of(4), mc(20, 7));
   EXPECT_EQ(paired[0].diff_sd.abs().max().item<double>(), 0.0);
   EXPECT_EQ(paired[0].diff_mean.abs().max().item<double>(), 0.0);
   EXPECT_GT(paired[0].ref_sd.min().item<double>(), 0.0);  // dropout really samples
-  auto independent = predict_pairs_mc(m, X, X, batch(4), mc(20, 7, McPairing::kIndependent));
+  auto independent = predict_pairs_mc(m, X, X, batch_of(4), mc(20, 7, McPairing::kIndependent));
   EXPECT_GT(independent[0].diff_sd.min().item<double>(), 0.0);
 }
 
@@ -46,7 +46,7 @@ TEST(McDropout, DiffVarianceEqualsVarAltPlusVarRefMinusTwoCov) {
   alt.select(2, 100).zero_();
   alt.select(2, 100).select(1, 0).fill_(1);  // an A at the centre of every sequence
   for (auto pairing : {McPairing::kPaired, McPairing::kIndependent}) {
-    auto s = predict_pairs_mc(m, ref, alt, batch(4), mc(15, 3, pairing))[0];
+    auto s = predict_pairs_mc(m, ref, alt, batch_of(4), mc(15, 3, pairing))[0];
     at::Tensor var_diff = s.diff_sd.pow(2);
     at::Tensor identity = s.alt_sd.pow(2) + s.ref_sd.pow(2) - 2 * s.cov;
     EXPECT_LT((var_diff - identity).abs().max().item<double>(), 1e-9);
@@ -79,9 +79,9 @@ TEST(McDropout, MatchesSamplesComputedByHand) {
 TEST(McDropout, SameSeedSameBatchSizeIsIdentical) {
   Model m = Model::load(fixture("deepsea_small.pt"));
   at::Tensor X = random_one_hot({9, 4, 200}, 4);
-  auto a = predict_mc(m, X, {}, batch(4), mc(5, 11));
-  auto b = predict_mc(m, X, {}, batch(4), mc(5, 11));
-  auto c = predict_mc(m, X, {}, batch(4), mc(5, 12));
+  auto a = predict_mc(m, X, {}, batch_of(4), mc(5, 11));
+  auto b = predict_mc(m, X, {}, batch_of(4), mc(5, 11));
+  auto c = predict_mc(m, X, {}, batch_of(4), mc(5, 12));
   EXPECT_TRUE(torch::equal(a.mean[0], b.mean[0]));
   EXPECT_TRUE(torch::equal(a.sd[0], b.sd[0]));
   EXPECT_FALSE(torch::equal(a.mean[0], c.mean[0]));
@@ -96,7 +96,7 @@ TEST(McDropout, MeanTendsToTheDeterministicPredictionAsDropoutVanishes) {
     cfg.dense[0].dropout = p;
     Model m = make_native_model(cfg, 1);
     at::Tensor det = predict(m, X).tensor();
-    double err = (predict_mc(m, X, {}, batch(8), mc(40, 1)).mean[0] - det).abs().max().item<double>();
+    double err = (predict_mc(m, X, {}, batch_of(8), mc(40, 1)).mean[0] - det).abs().max().item<double>();
     EXPECT_LT(err, previous + 1e-12) << "dropout " << p;
     previous = err;
   }
@@ -113,8 +113,8 @@ TEST(McDropout, BatchNormStatisticsNeverChange) {
     }
     at::Tensor X = random_one_hot({16, 4, 200}, 8);
     at::Tensor det = predict(m, X).tensor();
-    predict_mc(m, X, {}, batch(8), mc(5, 1));
-    predict_pairs_mc(m, X, X, batch(8), mc(3, 1));
+    predict_mc(m, X, {}, batch_of(8), mc(5, 1));
+    predict_pairs_mc(m, X, X, batch_of(8), mc(3, 1));
     // Batch norm in eval mode: the deterministic prediction (which uses the running statistics)
     // is bit-identical afterwards.
     EXPECT_TRUE(torch::equal(predict(m, X).tensor(), det));
@@ -129,7 +129,7 @@ TEST(McDropout, BatchNormStatisticsNeverChange) {
 TEST(McDropout, ModelWithoutDropoutIsAClearError) {
   Model m = Model::load(fixture("flatten_dense.pt"));
   try {
-    predict_mc(m, seqnn::test::fixture_npy("flatten_dense_X"), {}, batch(2), mc(3, 0));
+    predict_mc(m, seqnn::test::fixture_npy("flatten_dense_X"), {}, batch_of(2), mc(3, 0));
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("has no dropout layers"), std::string::npos) << e.what();

@@ -1,9 +1,14 @@
 #pragma once
-// Random nested structures for brute-force tests of the rna module.
+// Shared pieces of the rna module's tests: stem boxes, random nested structures for brute-force tests.
 #include <random>
 #include <string>
 
+#include "seqnn/rna/boxes.h"
+
 namespace seqnn::rna::test {
+
+// A stem box of width w whose outer pair is (i, j).
+inline Box stem(int64_t i, int64_t j, int64_t w) { return {BoxType::kStem, i, j, w, w}; }
 
 // A random pseudoknot-free dot-bracket of the given length; stems are extended with
 // probability `stack` so that stems, bulges, internal and multi-branch loops all occur.

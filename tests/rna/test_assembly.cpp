@@ -14,7 +14,7 @@
 namespace seqnn::rna {
 namespace {
 
-Box stem(int64_t i, int64_t j, int64_t w) { return {BoxType::kStem, i, j, w, w}; }
+using test::stem;
 
 // Valid = every base in at most one pair and no two pairs cross; checked on the pairs themselves.
 bool valid_subset(int64_t L, const std::vector<Box>& stems, uint32_t mask) {

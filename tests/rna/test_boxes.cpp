@@ -11,7 +11,7 @@
 namespace seqnn::rna {
 namespace {
 
-Box stem(int64_t i, int64_t j, int64_t w) { return {BoxType::kStem, i, j, w, w}; }
+using test::stem;
 Box hloop(int64_t i, int64_t j) { return {BoxType::kHloop, i, j, j - i + 1, j - i + 1}; }
 Box iloop(int64_t i, int64_t j, int64_t sx, int64_t sy) { return {BoxType::kIloop, i, j, sx, sy}; }
 

@@ -20,9 +20,9 @@ TEST(RnaPng, DecodesToTheSamePixels) {
   RgbImage img(5, 3, {10, 20, 30});
   img.set(4, 2, {255, 0, 7});
   img.draw_rect(0, 0, 2, 2, {1, 2, 3});
-  test::TempDir dir;
+  seqnn::test::TempDir dir;
   write_png(dir.file("a.png"), img);
-  const std::string png = test::read_text(dir.file("a.png"));
+  const std::string png = seqnn::test::read_text(dir.file("a.png"));
   ASSERT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n"));
   std::string idat;
   size_t at = 8;
@@ -58,7 +58,7 @@ TEST(RnaPng, DecodesToTheSamePixels) {
   EXPECT_EQ(img.get(4, 2).b, 7);
   EXPECT_EQ(img.get(1, 1).r, 10);  // inside the outline: untouched
   EXPECT_EQ(img.get(2, 1).r, 1);
-  EXPECT_FALSE(test::exists(dir.file("a.png.partial")));
+  EXPECT_FALSE(seqnn::test::exists(dir.file("a.png.partial")));
 }
 
 TEST(RnaPng, RejectsBadImages) {

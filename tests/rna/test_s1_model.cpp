@@ -13,7 +13,7 @@
 namespace seqnn::rna {
 namespace {
 
-at::Tensor rna_fixture(const std::string& name) { return test::fixture_npy("rna/" + name); }
+at::Tensor rna_fixture(const std::string& name) { return seqnn::test::fixture_npy("rna/" + name); }
 
 S1Config fixture_config() {
   S1Config c;
@@ -101,13 +101,13 @@ TEST(RnaS1Model, OutputIsLxLForEveryLengthAndWidth) {
 TEST(RnaS1Model, SaveLoadRoundTripAndBadFiles) {
   S1Model m = fixture_model();
   m.train(false);
-  test::TempDir dir;
+  seqnn::test::TempDir dir;
   m.save(dir.file("s1.pt"));
   S1Model back = S1Model::load(dir.file("s1.pt"));
   EXPECT_EQ(back.config().widths, (std::vector<int64_t>{3, 2}));
   at::Tensor x = rna_fixture("s1_x");
   EXPECT_TENSOR_NEAR(back.forward(x).loc_y[1], m.forward(x).loc_y[1], 0.0);
-  test::write_text(dir.file("bad.pt"), "not a model");
+  seqnn::test::write_text(dir.file("bad.pt"), "not a model");
   EXPECT_THROW(S1Model::load(dir.file("bad.pt")), Error);
   EXPECT_THROW(S1Model::load(dir.file("missing.pt")), Error);
   S1Config bad = fixture_config();

@@ -12,22 +12,10 @@ using seqnn::test::TempDir;
 
 namespace {
 
-const char kFasta[] =
+const char kThreeChromosomes[] =
     ">chr1 first chromosome\nACGTACGTAC\nGGGGCCCCAA\n>chr2\nTTTTT\n\n>chrM\nNNACG\n";
 
-void write_gzip(const std::string& path, const std::string& text) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(f);
-}
-
-void write_bgzip(const std::string& path, const std::string& text) {
-  BGZF* f = bgzf_open(path.c_str(), "w");
-  ASSERT_EQ(bgzf_write(f, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-  bgzf_close(f);
-}
-
-std::vector<FastaRecord> read_all(const std::string& path) {
+std::vector<FastaRecord> read_records(const std::string& path) {
   FastaReader reader(path);
   std::vector<FastaRecord> out;
   FastaRecord r;
@@ -39,11 +27,11 @@ std::vector<FastaRecord> read_all(const std::string& path) {
 
 TEST(Fasta, ReadsPlainGzipAndBgzipAlike) {
   TempDir dir;
-  seqnn::test::write_text(dir.file("a.fa"), kFasta);
-  write_gzip(dir.file("a.fa.gz"), kFasta);
-  write_bgzip(dir.file("b.fa.gz"), kFasta);
+  seqnn::test::write_text(dir.file("a.fa"), kThreeChromosomes);
+  test::write_gzip(dir.file("a.fa.gz"), kThreeChromosomes);
+  test::write_bgzip(dir.file("b.fa.gz"), kThreeChromosomes);
   for (const auto& name : {"a.fa", "a.fa.gz", "b.fa.gz"}) {
-    auto recs = read_all(dir.file(name));
+    auto recs = read_records(dir.file(name));
     ASSERT_EQ(recs.size(), 3u) << name;
     EXPECT_EQ(recs[0].name, "chr1");
     EXPECT_EQ(recs[0].description, "first chromosome");
@@ -58,7 +46,7 @@ TEST(Fasta, ErrorsNameFileAndLine) {
   TempDir dir;
   seqnn::test::write_text(dir.file("bad.fa"), "ACGT\n>x\nAC\n");
   try {
-    read_all(dir.file("bad.fa"));
+    read_records(dir.file("bad.fa"));
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("bad.fa:1:"), std::string::npos) << e.what();
@@ -68,8 +56,8 @@ TEST(Fasta, ErrorsNameFileAndLine) {
 
 TEST(IndexedFasta, FetchesWithPaddingFromPlainAndBgzip) {
   TempDir dir;
-  seqnn::test::write_text(dir.file("g.fa"), kFasta);
-  write_bgzip(dir.file("g.fa.gz"), kFasta);
+  seqnn::test::write_text(dir.file("g.fa"), kThreeChromosomes);
+  test::write_bgzip(dir.file("g.fa.gz"), kThreeChromosomes);
   for (const auto& name : {"g.fa", "g.fa.gz"}) {
     IndexedFasta g(dir.file(name));  // builds .fai (and .gzi)
     EXPECT_EQ(g.length("chr1"), 20);
@@ -93,7 +81,7 @@ TEST(IndexedFasta, FetchesWithPaddingFromPlainAndBgzip) {
 
 TEST(IndexedFasta, PlainGzipCannotBeIndexed) {
   TempDir dir;
-  write_gzip(dir.file("p.fa.gz"), kFasta);
+  test::write_gzip(dir.file("p.fa.gz"), kThreeChromosomes);
   EXPECT_THROW(IndexedFasta(dir.file("p.fa.gz")), Error);
 }
 
@@ -131,7 +119,7 @@ TEST(Bed, ParsesAndValidates) {
 
 TEST(Bed, WindowsAreCentredAndPaddedOffTheChromosome) {
   TempDir dir;
-  seqnn::test::write_text(dir.file("g.fa"), kFasta);
+  seqnn::test::write_text(dir.file("g.fa"), kThreeChromosomes);
   IndexedFasta g(dir.file("g.fa"));
   BedInterval iv;
   iv.chrom = "chr1";
@@ -160,7 +148,7 @@ TEST(Bed, WindowsAreCentredAndPaddedOffTheChromosome) {
 
 TEST(SequenceSource, BedSourceStreamsWindowsInChunks) {
   TempDir dir;
-  seqnn::test::write_text(dir.file("g.fa"), kFasta);
+  seqnn::test::write_text(dir.file("g.fa"), kThreeChromosomes);
   seqnn::test::write_text(dir.file("r.bed"), "chr1\t0\t4\ta\nchr2\t0\t5\tb\nchr1\t10\t14\tc\n");
   auto src = bed_source(dir.file("r.bed"), dir.file("g.fa"), 6);
   EXPECT_EQ(src->total(), 3);

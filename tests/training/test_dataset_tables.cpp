@@ -10,13 +10,6 @@
 namespace seqnn {
 namespace {
 
-void write_gzip(const std::string& path, const std::string& text) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(f);
-}
-
 TEST(TrainingDatasetTables, QuotedCsvSequenceTable) {
   test::TempDir dir;
   test::write_text(dir.file("t.csv"), "id,pep,note,y\r\n\"p,1\",SIINFEKL,\"say \"\"x\"\"\",0.5\r\np2,GILGFVFTL,,NA\r\n");
@@ -37,7 +30,7 @@ TEST(TrainingDatasetTables, QuotedCsvSequenceTable) {
 TEST(TrainingDatasetTables, GzipLabelsAndFoldFile) {
   test::TempDir dir;
   test::write_text(dir.file("s.fa"), ">a\nACGT\n>b\nACG\n");
-  write_gzip(dir.file("l.tsv.gz"), "name\ty\na\t1\nb\t0\n");
+  test::write_gzip(dir.file("l.tsv.gz"), "name\ty\na\t1\nb\t0\n");
   Dataset d = load_fasta_with_labels(dir.file("s.fa"), dir.file("l.tsv.gz"));
   ASSERT_EQ(d.size(), 2);
   EXPECT_EQ(d.examples[1].target, (std::vector<float>{0.f}));

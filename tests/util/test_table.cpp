@@ -12,30 +12,12 @@ namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
 
-Rows read_all(const std::string& path, const TableReadOptions& options = {}) {
+Rows read_rows(const std::string& path, const TableReadOptions& options = {}) {
   TableReader t(path, options);
   Rows rows{t.header()};
   std::vector<std::string> f;
   while (t.next(f)) rows.push_back(f);
   return rows;
-}
-
-void write_gzip(const std::string& path, const std::string& text) {
-  gzFile f = gzopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(f);
-}
-
-void write_bgzip(const std::string& path, const std::string& text) {
-  BGZF* f = bgzf_open(path.c_str(), "w");
-  ASSERT_NE(f, nullptr);
-  // Two blocks, so the reader must cross a member boundary.
-  const size_t half = text.size() / 2;
-  ASSERT_EQ(bgzf_write(f, text.data(), half), static_cast<ssize_t>(half));
-  ASSERT_EQ(bgzf_flush(f), 0);
-  ASSERT_EQ(bgzf_write(f, text.data() + half, text.size() - half), static_cast<ssize_t>(text.size() - half));
-  ASSERT_EQ(bgzf_close(f), 0);
 }
 
 TEST(UtilTable, FormatByExtension) {
@@ -52,11 +34,11 @@ TEST(UtilTable, TsvPlainGzipBgzipAndCrlf) {
   const std::string text = "id\tx\ty\r\na\t1\t\r\n\r\nb\t\"2\"\t3\n";
   const Rows expect = {{"id", "x", "y"}, {"a", "1", ""}, {"b", "\"2\"", "3"}};  // TSV quotes are literal
   test::write_text(dir.file("t.tsv"), text);
-  write_gzip(dir.file("t.tsv.gz"), text);
-  write_bgzip(dir.file("t.tsv.bgz"), text);
-  EXPECT_EQ(read_all(dir.file("t.tsv")), expect);
-  EXPECT_EQ(read_all(dir.file("t.tsv.gz")), expect);
-  EXPECT_EQ(read_all(dir.file("t.tsv.bgz")), expect);
+  test::write_gzip(dir.file("t.tsv.gz"), text);
+  test::write_bgzip(dir.file("t.tsv.bgz"), text, 2);
+  EXPECT_EQ(read_rows(dir.file("t.tsv")), expect);
+  EXPECT_EQ(read_rows(dir.file("t.tsv.gz")), expect);
+  EXPECT_EQ(read_rows(dir.file("t.tsv.bgz")), expect);
   TableReader t(dir.file("t.tsv"));
   std::vector<std::string> f;
   ASSERT_TRUE(t.next(f));
@@ -102,7 +84,7 @@ TEST(UtilTable, ErrorsNameFileAndLine) {
   test::TempDir dir;
   auto error_reading = [&](const std::string& name, const std::string& text) {
     test::write_text(dir.file(name), text);
-    return test::error_of([&] { read_all(dir.file(name)); });
+    return test::error_of([&] { read_rows(dir.file(name)); });
   };
   const std::string d = dir.path() + "/";
   EXPECT_EQ(error_reading("n.tsv", "a\tb\n1\t2\n3\n"), d + "n.tsv:3: 1 fields, the header has 2");
@@ -111,7 +93,7 @@ TEST(UtilTable, ErrorsNameFileAndLine) {
             d + "s.csv:2: quote inside unquoted field 2 (enclose the whole field in quotes and double the inner quote)");
   EXPECT_EQ(error_reading("t.csv", "a,b\n\"x\"y,1\n"), d + "t.csv:2: text after the closing quote of field 1");
   EXPECT_EQ(error_reading("e.tsv", ""), d + "e.tsv: empty file (a header row is required)");
-  EXPECT_EQ(test::error_of([&] { read_all(d + "missing.tsv"); }), d + "missing.tsv: cannot open table: No such file or directory");
+  EXPECT_EQ(test::error_of([&] { read_rows(d + "missing.tsv"); }), d + "missing.tsv: cannot open table: No such file or directory");
 }
 
 TEST(UtilTable, WithoutHeaderAndForcedFormat) {
@@ -120,7 +102,7 @@ TEST(UtilTable, WithoutHeaderAndForcedFormat) {
   TableReadOptions o;
   o.header = false;
   o.format = TableFormat::kCsv;
-  EXPECT_EQ(read_all(dir.file("f.txt"), o), (Rows{{}, {"a", "1"}, {"b", "2", "extra"}}));
+  EXPECT_EQ(read_rows(dir.file("f.txt"), o), (Rows{{}, {"a", "1"}, {"b", "2", "extra"}}));
 }
 
 TEST(UtilTable, TextLinesAcrossBufferRefills) {
@@ -128,7 +110,7 @@ TEST(UtilTable, TextLinesAcrossBufferRefills) {
   std::string text;
   for (int k = 0; k < 5000; ++k) text += std::string(static_cast<size_t>(k % 97), 'x') + std::to_string(k) + "\n";
   text += "last-without-newline";
-  write_gzip(dir.file("big.gz"), text);
+  test::write_gzip(dir.file("big.gz"), text);
   TextLineReader in(dir.file("big.gz"));
   std::string line;
   int64_t n = 0;

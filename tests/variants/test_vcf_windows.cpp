@@ -12,7 +12,7 @@
 #include "seqnn/variants/vcf.h"
 #include "test_helpers.h"
 
-// Named one by one: the fixture below is called VariantWindows, like seqnn::VariantWindows.
+// Named one by one (no using-directive), so the file reads the same in a unity batch.
 using seqnn::Error;
 using seqnn::IndexedFasta;
 using seqnn::make_variant_windows;
@@ -41,14 +41,7 @@ const char kVcf[] =
 // chr1, 0-based:   0123456789 0123456789
 //                  ACGTTGCAAC GTCAGTACCA
 // "2" is soft-masked (lowercase) and named without the "chr" prefix.
-const char kFasta[] = ">chr1\nACGTTGCAAC\nGTCAGTACCA\n>2\nacgtnacgt\n";
-
-void write_bgzip(const std::string& path, const std::string& text) {
-  BGZF* f = bgzf_open(path.c_str(), "w");
-  ASSERT_NE(f, nullptr);
-  ASSERT_EQ(bgzf_write(f, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-  bgzf_close(f);
-}
+const char kSmallGenome[] = ">chr1\nACGTTGCAAC\nGTCAGTACCA\n>2\nacgtnacgt\n";
 
 // Converts a VCF to BCF with htslib directly, so BCF input is tested against the same records.
 void write_bcf(const std::string& vcf, const std::string& bcf) {
@@ -67,7 +60,7 @@ void write_bcf(const std::string& vcf, const std::string& bcf) {
   hts_close(in);
 }
 
-std::vector<Variant> read_all(const std::string& path) {
+std::vector<Variant> read_variants(const std::string& path) {
   VcfReader reader(path);
   std::vector<Variant> out;
   Variant v;
@@ -84,10 +77,13 @@ Variant make_variant(const std::string& chrom, int64_t pos, const std::string& r
   return v;
 }
 
-class VariantWindows : public ::testing::Test {
+}  // namespace
+
+// Outside the anonymous namespace: the TEST_F classes below derive from it.
+class VariantWindowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    seqnn::test::write_text(dir_.file("g.fa"), kFasta);
+    seqnn::test::write_text(dir_.file("g.fa"), kSmallGenome);
     genome_ = std::make_unique<IndexedFasta>(dir_.file("g.fa"));
   }
   seqnn::VariantWindows windows(const std::string& chrom, int64_t pos, const std::string& ref,
@@ -98,17 +94,15 @@ class VariantWindows : public ::testing::Test {
   std::unique_ptr<IndexedFasta> genome_;
 };
 
-}  // namespace
-
 // ---------------------------------------------------------------- VCF reading
 
 TEST(Vcf, ReadsPlainBgzipAndBcfAlike) {
   TempDir dir;
   seqnn::test::write_text(dir.file("a.vcf"), kVcf);
-  write_bgzip(dir.file("a.vcf.gz"), kVcf);
+  seqnn::test::write_bgzip(dir.file("a.vcf.gz"), kVcf);
   write_bcf(dir.file("a.vcf"), dir.file("a.bcf"));
   for (const auto& name : {"a.vcf", "a.vcf.gz", "a.bcf"}) {
-    auto vs = read_all(dir.file(name));
+    auto vs = read_variants(dir.file(name));
     ASSERT_EQ(vs.size(), 11u) << name;
     EXPECT_EQ(vs[0].chrom, "chr1") << name;
     EXPECT_EQ(vs[0].pos, 11) << name;
@@ -133,7 +127,7 @@ TEST(Vcf, ReadsPlainBgzipAndBcfAlike) {
 TEST(Vcf, SplitsMultiAllelicRecords) {
   TempDir dir;
   seqnn::test::write_text(dir.file("a.vcf"), kVcf);
-  auto vs = read_all(dir.file("a.vcf"));
+  auto vs = read_variants(dir.file("a.vcf"));
   ASSERT_EQ(vs.size(), 11u);
   EXPECT_EQ(vs[1].key(), "chr1:5:TGC:T");
   EXPECT_EQ(vs[2].key(), "chr1:5:TGC:TG");
@@ -154,7 +148,7 @@ TEST(Vcf, SplitsMultiAllelicRecords) {
 TEST(Vcf, ReportsUnscorableAllelesWithoutDroppingThem) {
   TempDir dir;
   seqnn::test::write_text(dir.file("a.vcf"), kVcf);
-  auto vs = read_all(dir.file("a.vcf"));
+  auto vs = read_variants(dir.file("a.vcf"));
   ASSERT_EQ(vs.size(), 11u);
   EXPECT_EQ(vs[3].problem, "symbolic ALT <DEL> cannot be scored");
   EXPECT_EQ(vs[3].id, "del1");
@@ -170,7 +164,7 @@ TEST(Vcf, ReportsUnscorableAllelesWithoutDroppingThem) {
 
 TEST(Vcf, HeaderText) {
   TempDir dir;
-  write_bgzip(dir.file("a.vcf.gz"), kVcf);
+  seqnn::test::write_bgzip(dir.file("a.vcf.gz"), kVcf);
   VcfReader reader(dir.file("a.vcf.gz"));
   std::string header = reader.header_text();
   EXPECT_EQ(header.rfind("##fileformat=VCFv4.2\n", 0), 0u) << header;
@@ -216,7 +210,7 @@ TEST(Vcf, OpenErrorsNameTheFile) {
 
 // ---------------------------------------------------------------- windows
 
-TEST_F(VariantWindows, SnvEvenLength) {
+TEST_F(VariantWindowTest, SnvEvenLength) {
   // p = 10 (G), s = 10 - 4 = 6: genome[6, 14) = CAACGTCA.
   auto w = windows("chr1", 11, "G", "T", 8);
   EXPECT_EQ(w.start, 6);
@@ -228,7 +222,7 @@ TEST_F(VariantWindows, SnvEvenLength) {
   EXPECT_TRUE(w.ref_matches);
 }
 
-TEST_F(VariantWindows, SnvOddLength) {
+TEST_F(VariantWindowTest, SnvOddLength) {
   // p = 10 (G), s = 10 - 3 = 7: genome[7, 14) = AACGTCA.
   auto w = windows("chr1", 11, "G", "T", 7);
   EXPECT_EQ(w.start, 7);
@@ -237,7 +231,7 @@ TEST_F(VariantWindows, SnvOddLength) {
   EXPECT_TRUE(w.ref_matches);
 }
 
-TEST_F(VariantWindows, SnvDiffersOnlyAtTheCentre) {
+TEST_F(VariantWindowTest, SnvDiffersOnlyAtTheCentre) {
   for (int64_t length : {1, 2, 5, 6, 9, 10}) {
     auto w = windows("chr1", 11, "G", "C", length);
     ASSERT_EQ(w.ref_seq.size(), static_cast<size_t>(length));
@@ -253,7 +247,7 @@ TEST_F(VariantWindows, SnvDiffersOnlyAtTheCentre) {
   }
 }
 
-TEST_F(VariantWindows, Deletion) {
+TEST_F(VariantWindowTest, Deletion) {
   // p = 4, REF TGC = genome[4, 7); s = 0. alt = ACGT + T + genome[7, 10) = AAC.
   auto w = windows("chr1", 5, "TGC", "T", 8);
   EXPECT_EQ(w.start, 0);
@@ -268,7 +262,7 @@ TEST_F(VariantWindows, Deletion) {
   EXPECT_EQ(w.alt_seq, "CGTTGCCGTC");
 }
 
-TEST_F(VariantWindows, Insertion) {
+TEST_F(VariantWindowTest, Insertion) {
   // p = 6 (C), s = 1. alt = CGTTG + CTT + genome[7, 9) = AA.
   auto w = windows("chr1", 7, "C", "CTT", 10);
   EXPECT_EQ(w.start, 1);
@@ -280,7 +274,7 @@ TEST_F(VariantWindows, Insertion) {
   EXPECT_EQ(w.alt_seq, "ACGTTGGA");
 }
 
-TEST_F(VariantWindows, RefMismatchIsReportedNotThrown) {
+TEST_F(VariantWindowTest, RefMismatchIsReportedNotThrown) {
   auto w = windows("chr1", 11, "A", "T", 8);
   EXPECT_FALSE(w.ref_matches);
   EXPECT_EQ(w.genome_ref, "G");
@@ -290,7 +284,7 @@ TEST_F(VariantWindows, RefMismatchIsReportedNotThrown) {
   EXPECT_EQ(w.genome_ref, "TGC");
 }
 
-TEST_F(VariantWindows, PaddedAtChromosomeStart) {
+TEST_F(VariantWindowTest, PaddedAtChromosomeStart) {
   // p = 1, s = -3: three N's, then genome[0, 5).
   auto w = windows("chr1", 2, "C", "G", 8);
   EXPECT_EQ(w.start, -3);
@@ -299,7 +293,7 @@ TEST_F(VariantWindows, PaddedAtChromosomeStart) {
   EXPECT_EQ(w.padded, 3);
 }
 
-TEST_F(VariantWindows, PaddedAtChromosomeEnd) {
+TEST_F(VariantWindowTest, PaddedAtChromosomeEnd) {
   // p = 19 (last base), s = 16: genome[16, 20) then three N's.
   auto w = windows("chr1", 20, "A", "T", 7);
   EXPECT_EQ(w.ref_seq, "ACCANNN");
@@ -313,7 +307,7 @@ TEST_F(VariantWindows, PaddedAtChromosomeEnd) {
   EXPECT_EQ(w.padded, 1);
 }
 
-TEST_F(VariantWindows, ReconcilesChromosomeNamesAndCase) {
+TEST_F(VariantWindowTest, ReconcilesChromosomeNamesAndCase) {
   auto w = windows("1", 11, "G", "T", 8);
   EXPECT_EQ(w.chrom, "chr1");
   EXPECT_EQ(w.ref_seq, "CAACGTCA");
@@ -326,7 +320,7 @@ TEST_F(VariantWindows, ReconcilesChromosomeNamesAndCase) {
   EXPECT_EQ(w.alt_seq, "aTg");
 }
 
-TEST_F(VariantWindows, UnknownChromosomeThrowsNamingGenomeAndVariant) {
+TEST_F(VariantWindowTest, UnknownChromosomeThrowsNamingGenomeAndVariant) {
   try {
     windows("chrX", 3, "G", "T", 8);
     FAIL() << "expected an Error for chrX";
@@ -337,7 +331,7 @@ TEST_F(VariantWindows, UnknownChromosomeThrowsNamingGenomeAndVariant) {
   }
 }
 
-TEST_F(VariantWindows, UnscorableVariantThrowsInsteadOfSplicingText) {
+TEST_F(VariantWindowTest, UnscorableVariantThrowsInsteadOfSplicingText) {
   Variant v = make_variant("chr1", 7, "C", "<DEL>");
   v.problem = "symbolic ALT <DEL> cannot be scored";
   try {
@@ -357,7 +351,7 @@ namespace {
 // Every variant must be a scorable one of the expected kind whose REF matches the genome.
 int64_t check_against_genome(const std::string& vcf, const IndexedFasta& genome, bool snvs) {
   int64_t n = 0;
-  for (const Variant& v : read_all(vcf)) {
+  for (const Variant& v : read_variants(vcf)) {
     EXPECT_EQ(v.problem, "") << v.key();
     EXPECT_EQ(v.is_snv(), snvs) << v.key();
     EXPECT_EQ(v.chrom, "20") << v.key();

@@ -23,7 +23,7 @@
 namespace seqnn::rna {
 
 struct S1Config {
-  std::vector<int64_t> filters{32, 32, 64, 64, 64, 128, 128};  // the notebook's run 7
+  std::vector<int64_t> filters{32, 32, 64, 64, 64, 128, 128};  // the architecture of the seed notebook's S1 runs
   std::vector<int64_t> widths{9, 9, 9, 9, 9, 9, 9};
   std::vector<int64_t> hidden{50};
   void validate(const std::string& where = "S1 config") const;
