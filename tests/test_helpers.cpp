@@ -102,7 +102,9 @@ void write_bgzip(const std::string& path, const std::string& text, int blocks) {
   for (size_t at = 0; at < text.size(); at += step) {
     const size_t n = std::min(step, text.size() - at);
     ASSERT_EQ(bgzf_write(f, text.data() + at, n), static_cast<ssize_t>(n));
-    if (at + n < text.size()) ASSERT_EQ(bgzf_flush(f), 0);
+    if (at + n < text.size()) {
+      ASSERT_EQ(bgzf_flush(f), 0);
+    }
   }
   ASSERT_EQ(bgzf_close(f), 0);
 }
