@@ -12,6 +12,7 @@ namespace {
 struct TrainLmArgs {
   CommonOptions common;
   int64_t split_seed = 0;  // INT, as `seqnn train --split-seed`
+  std::string cell = "lstm";
   LmRunOptions run;
 };
 
@@ -20,6 +21,7 @@ void run_train_lm(TrainLmArgs& a) {
   if (device != "cpu") std::fprintf(stderr, "seqnn train-lm: note: the language model trains on the CPU\n");
   a.run.train.seed = a.common.seed;
   a.run.split_seed = static_cast<uint64_t>(a.split_seed);
+  a.run.model.cell = parse_enum(a.cell, rnn_cell_names(), "--cell");
   a.run.train.progress = !a.common.quiet;
   const LmRunResult r = train_lm_on_fasta(a.run);
   const LmTrainResult& t = r.train;
@@ -65,7 +67,7 @@ void register_train_lm(CLI::App& app) {
   add_out_option(cmd, run.train.out_dir, "output directory (metrics.csv, checkpoint_<N>.pt, model_best.pt, config.json)");
   cmd->add_flag("--strip-gaps", run.strip_gaps, "remove '-' and '.' (alignment gaps); sequences are upper-cased");
   cmd->add_option("--alphabet", run.model.alphabet, "dna, rna or protein")->capture_default_str();
-  cmd->add_option("--cell", run.model.cell, "lstm or gru")->check(CLI::IsMember({"lstm", "gru"}))->capture_default_str();
+  cmd->add_option("--cell", a->cell, "lstm or gru")->check(CLI::IsMember({"lstm", "gru"}))->capture_default_str();
   cmd->add_option("--embedding", run.model.embedding, "token embedding size (> 0)")->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--hidden", run.model.hidden, "recurrent hidden size")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--layers", run.model.layers, "stacked recurrent layers")->check(CLI::PositiveNumber)->capture_default_str();

@@ -125,7 +125,7 @@ CharLmConfig CharLmConfig::from_json(const std::string& text, const std::string&
   try {
     json j = json::parse(text);
     c.alphabet = j.value("alphabet", c.alphabet);
-    c.cell = j.value("cell", c.cell);
+    c.cell = parse_enum(j.value("cell", std::string(name_of(c.cell))), rnn_cell_names(), source + ": cell");
     c.embedding = j.value("embedding", c.embedding);
     c.hidden = j.value("hidden", c.hidden);
     c.layers = j.value("layers", c.layers);
@@ -134,14 +134,13 @@ CharLmConfig CharLmConfig::from_json(const std::string& text, const std::string&
     fail(source, std::string("bad language-model config: ") + first_line(e.what()));
   }
   Alphabet::from_name(c.alphabet);
-  if (c.cell != "lstm" && c.cell != "gru") fail(source, "'cell' must be lstm or gru");
   if (c.embedding <= 0 || c.hidden <= 0 || c.layers <= 0) fail(source, "embedding, hidden and layers must be positive");
   if (c.dropout < 0 || c.dropout >= 1) fail(source, "'dropout' must be in [0, 1)");
   return c;
 }
 
 std::string CharLmConfig::to_json() const {
-  return json{{"alphabet", alphabet}, {"cell", cell}, {"embedding", embedding},
+  return json{{"alphabet", alphabet}, {"cell", name_of(cell)}, {"embedding", embedding},
               {"hidden", hidden},     {"layers", layers}, {"dropout", dropout}}
       .dump(2);
 }
@@ -152,7 +151,7 @@ CharLmImpl::CharLmImpl(CharLmConfig config) : config_(std::move(config)) {
   const int64_t V = config_.vocabulary();
   embedding_ = register_module("embedding", torch::nn::Embedding(V, config_.embedding));
   const double between = config_.layers > 1 ? config_.dropout : 0.0;
-  if (config_.cell == "lstm") {
+  if (config_.cell == RnnCell::kLstm) {
     lstm_ = register_module("rnn", torch::nn::LSTM(torch::nn::LSTMOptions(config_.embedding, config_.hidden)
                                                       .num_layers(config_.layers).batch_first(true).dropout(between)));
   } else {

@@ -222,12 +222,12 @@ TrainJob prepare_train_job(const std::string& config_json, const std::string& so
   TrainOptions& o = job.options;
   o.epochs = num(c, "epochs");
   o.batch_size = num(c, "batch_size");
-  o.optimizer = str(c, "optimizer");
+  o.optimizer = parse_enum(str(c, "optimizer"), optimizer_names(), source + ": optimizer");
   o.lr = real(c, "lr");
   o.weight_decay = real(c, "weight_decay");
   o.momentum = real(c, "momentum");
   o.clip_grad_norm = real(c, "clip_grad_norm");
-  o.lr_schedule = str(c, "lr_schedule");
+  o.lr_schedule = parse_enum(str(c, "lr_schedule"), lr_schedule_names(), source + ": lr_schedule");
   o.plateau_factor = real(c, "plateau_factor");
   o.plateau_patience = num(c, "plateau_patience");
   o.min_lr = real(c, "min_lr");

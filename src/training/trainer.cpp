@@ -16,21 +16,34 @@
 #include "seqnn/util/progress.h"
 
 namespace seqnn {
+
+const std::vector<EnumName<OptimizerKind>>& optimizer_names() {
+  static const std::vector<EnumName<OptimizerKind>> names = {
+      {OptimizerKind::kAdam, "adam"}, {OptimizerKind::kAdamW, "adamw"}, {OptimizerKind::kSgd, "sgd"}, {OptimizerKind::kRmsprop, "rmsprop"}};
+  return names;
+}
+
+const std::vector<EnumName<LrSchedule>>& lr_schedule_names() {
+  static const std::vector<EnumName<LrSchedule>> names = {{LrSchedule::kNone, "none"}, {LrSchedule::kPlateau, "plateau"}};
+  return names;
+}
 namespace {
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
                                                         const TrainOptions& o) {
   namespace optim = torch::optim;
-  if (o.optimizer == "adam") return std::make_unique<optim::Adam>(params, optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
-  if (o.optimizer == "adamw") return std::make_unique<optim::AdamW>(params, optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
-  if (o.optimizer == "sgd") {
-    return std::make_unique<optim::SGD>(params, optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+  switch (o.optimizer) {
+    case OptimizerKind::kAdam:
+      return std::make_unique<optim::Adam>(params, optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+    case OptimizerKind::kAdamW:
+      return std::make_unique<optim::AdamW>(params, optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+    case OptimizerKind::kSgd:
+      return std::make_unique<optim::SGD>(params, optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+    case OptimizerKind::kRmsprop:
+      return std::make_unique<optim::RMSprop>(params,
+                                              optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
   }
-  if (o.optimizer == "rmsprop") {
-    return std::make_unique<optim::RMSprop>(params,
-                                            optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
-  }
-  throw Error("unknown optimizer '" + o.optimizer + "' (adam, adamw, sgd, rmsprop)");
+  throw Error("internal error: unhandled optimizer");
 }
 
 double current_lr(torch::optim::Optimizer& opt) { return opt.param_groups().at(0).options().get_lr(); }
@@ -155,8 +168,7 @@ class NativeEpochTask : public EpochTask {
 
   // Reduce-on-plateau on the validation loss (PyTorch's rule: relative threshold 1e-4).
   void end_epoch(int64_t, TrainState& state) override {
-    if (o_.lr_schedule == "none") return;
-    if (o_.lr_schedule != "plateau") throw Error("unknown lr schedule '" + o_.lr_schedule + "' (none, plateau)");
+    if (o_.lr_schedule == LrSchedule::kNone) return;
     if (val_loss_ < state.plateau_best * (1 - 1e-4)) {
       state.plateau_best = val_loss_;
       state.plateau_bad = 0;

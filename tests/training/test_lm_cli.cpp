@@ -163,6 +163,14 @@ TEST(TrainingCli, TrainPredictPlotAndErrors) {
   auto p = test::run_cli("predict --model " + res + "/model_best.pt --fasta " + dir.file("pos.fa") + " --out " +
                          dir.file("p.tsv") + " --quiet");
   ASSERT_EQ(p.exit_code, 0) << p.output;
+  // Enum-like settings are parsed when the job is made, before any training.
+  auto bad_optimizer = test::run_cli("train --config " + dir.file("cfg.json") + " --optimizer adamax --positives " + dir.file("pos.fa") +
+                           " --negatives " + dir.file("neg.fa") + " --out " + dir.file("bad") + " --threads 1 --quiet");
+  EXPECT_NE(bad_optimizer.exit_code, 0);
+  EXPECT_NE(bad_optimizer.output.find(dir.file("cfg.json") + ": optimizer: unknown value 'adamax' (allowed: adam, adamw, sgd, rmsprop)"),
+            std::string::npos)
+      << bad_optimizer.output;
+  EXPECT_FALSE(test::exists(dir.file("bad/checkpoint_1.pt")));
   EXPECT_NE(test::read_text(dir.file("p.tsv")).find("label"), std::string::npos);
   auto plot = test::run_cli("plot-metrics " + res + "/metrics.csv --out " + dir.file("c.svg"));
   ASSERT_EQ(plot.exit_code, 0) << plot.output;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/models/rnn_config.h"
 #include "seqnn/training/dataset.h"
 #include "seqnn/training/metrics_log.h"
 
@@ -19,7 +20,7 @@ namespace seqnn {
 
 struct CharLmConfig {
   std::string alphabet = "protein";
-  std::string cell = "lstm";
+  RnnCell cell = RnnCell::kLstm;
   int64_t embedding = 32;
   int64_t hidden = 128;
   int64_t layers = 1;

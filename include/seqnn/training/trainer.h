@@ -24,18 +24,24 @@
 #include "seqnn/training/dataset.h"
 #include "seqnn/training/heads.h"
 #include "seqnn/training/metrics_log.h"
+#include "seqnn/util/enum_names.h"
 
 namespace seqnn {
+
+enum class OptimizerKind { kAdam, kAdamW, kSgd, kRmsprop };
+enum class LrSchedule { kNone, kPlateau };
+const std::vector<EnumName<OptimizerKind>>& optimizer_names();  // "adam", "adamw", "sgd", "rmsprop"
+const std::vector<EnumName<LrSchedule>>& lr_schedule_names();   // "none", "plateau"
 
 struct TrainOptions {
   int64_t epochs = 10;
   int64_t batch_size = 32;
-  std::string optimizer = "adam";  // adam, adamw, sgd, rmsprop
+  OptimizerKind optimizer = OptimizerKind::kAdam;
   double lr = 1e-3;
   double weight_decay = 0.0;
   double momentum = 0.9;           // sgd, rmsprop
   double clip_grad_norm = 0.0;     // 0 = off
-  std::string lr_schedule = "none";  // none or plateau (on validation loss)
+  LrSchedule lr_schedule = LrSchedule::kNone;  // plateau: on the validation loss
   double plateau_factor = 0.5;
   int64_t plateau_patience = 2;
   double min_lr = 1e-6;
