@@ -37,6 +37,12 @@ CLI::Option* add_alignment_option(CLI::App* cmd, std::string& path, const std::s
   return cmd->add_option("--alignment,-a", path, help)->type_name("FILE");
 }
 
+CLI::Option* add_weights_method_option(CLI::App* cmd, std::string& method) {
+  return cmd->add_option("--weights-method", method, "sequence weights: compare (CPU byte compare), matmul (one-hot products) or auto")
+      ->check(CLI::IsMember({"auto", "compare", "matmul"}))
+      ->capture_default_str();
+}
+
 void register_deepseq_weights(CLI::App& deepseq) {
   auto a = std::make_shared<WeightsArgs>();
   auto* cmd = deepseq.add_subcommand("weights", "sequence weights and Neff of an alignment");
@@ -45,9 +51,7 @@ void register_deepseq_weights(CLI::App& deepseq) {
   cmd->add_option("--theta", a->theta, "identity threshold: neighbours have identity > 1 - theta")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  cmd->add_option("--weights-method", a->method, "compare (CPU byte compare), matmul (one-hot products) or auto")
-      ->check(CLI::IsMember({"auto", "compare", "matmul"}))
-      ->capture_default_str();
+  add_weights_method_option(cmd, a->method);
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_weights(*a); });
 }

@@ -68,9 +68,7 @@ void register_deepseq_train(CLI::App& deepseq) {
   cmd->add_option("--log-every", o.log_every, "loss-curve row (OUT/loss.tsv) every K updates")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--weights-method", a->weights_method, "sequence weights: compare, matmul or auto")
-      ->check(CLI::IsMember({"auto", "compare", "matmul"}))
-      ->capture_default_str();
+  add_weights_method_option(cmd, a->weights_method);
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_deepseq_train(*a); });
 }

@@ -67,7 +67,9 @@ void register_train_lm(CLI::App& app) {
   add_out_option(cmd, run.train.out_dir, "output directory (metrics.csv, checkpoint_<N>.pt, model_best.pt, config.json)");
   cmd->add_flag("--strip-gaps", run.strip_gaps, "remove '-' and '.' (alignment gaps); sequences are upper-cased");
   cmd->add_option("--alphabet", run.model.alphabet, "dna, rna or protein")->capture_default_str();
-  cmd->add_option("--cell", a->cell, "lstm or gru")->check(CLI::IsMember({"lstm", "gru"}))->capture_default_str();
+  std::vector<std::string> cells;
+  for (const auto& c : rnn_cell_names()) cells.emplace_back(c.name);
+  cmd->add_option("--cell", a->cell, "recurrent cell")->check(CLI::IsMember(cells))->capture_default_str();
   cmd->add_option("--embedding", run.model.embedding, "token embedding size (> 0)")->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--hidden", run.model.hidden, "recurrent hidden size")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--layers", run.model.layers, "stacked recurrent layers")->check(CLI::PositiveNumber)->capture_default_str();

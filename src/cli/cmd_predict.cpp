@@ -65,7 +65,11 @@ void register_predict(CLI::App& app) {
   add_batch_size_option(cmd, a->batch_size, "sequences per forward pass");
   add_chunk_option(cmd, a->chunk, "sequences read and encoded at a time (bounds memory)");
   cmd->add_option("--dtype", a->dtype, "compute dtype (float16 and bfloat16 for CUDA)")
-      ->check(CLI::IsMember({"float32", "float64", "float16", "bfloat16"}))
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (const auto& [name, type] : kDtypes) names.push_back(name);
+        return names;
+      }()))
       ->capture_default_str();
   add_mc_options(cmd, a->mc, /*with_pairing=*/false);
   add_common_options(cmd, a->common);

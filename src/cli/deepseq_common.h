@@ -10,5 +10,7 @@ void register_deepseq_weights(CLI::App& deepseq);
 
 // -a/--alignment FILE.
 CLI::Option* add_alignment_option(CLI::App* cmd, std::string& path, const std::string& help);
+// --weights-method auto|compare|matmul (weights and train compute sequence weights alike).
+CLI::Option* add_weights_method_option(CLI::App* cmd, std::string& method);
 
 }  // namespace seqnn::cli
