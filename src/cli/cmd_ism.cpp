@@ -13,7 +13,7 @@ namespace {
 struct IsmArgs {
   CommonOptions common;
   McCliOptions mc;
-  std::string model, fasta, out, mode = "diff";
+  std::string model, fasta, out, mode = "diff", engine = "auto";
   std::vector<std::string> targets;
   int64_t start = 0, end = -1;
   int64_t batch_size = 64, chunk = 16;
@@ -27,6 +27,7 @@ void run_ism(const IsmArgs& a) {
   opts.ism.start = a.start;
   opts.ism.end = a.end;
   opts.ism.mc = to_mc_options(a.mc);
+  opts.ism.engine = parse_enum(a.engine, ism_engine_names(), "--ism-engine");
   opts.targets = a.targets;
   opts.mode = parse_ism_mode(a.mode);
   opts.chunk = a.chunk;
@@ -36,10 +37,11 @@ void run_ism(const IsmArgs& a) {
   Model model = Model::load(a.model);
   auto source = fasta_source(a.fasta);
   const IsmStreamResult r = ism_stream(model, *source, opts);
+  if (!r.engine_note.empty()) std::fprintf(stderr, "seqnn ism: full forward passes: %s\n", r.engine_note.c_str());
 
   const std::string mc = opts.ism.mc.enabled() ? " x " + std::to_string(opts.ism.mc.samples) + " MC samples" : "";
-  std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s on %s in %.1f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",
-               static_cast<long long>(r.sequences), static_cast<long long>(r.mutants), mc.c_str(), device.c_str(), r.seconds,
+  std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s (%s engine) on %s in %.1f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",
+               static_cast<long long>(r.sequences), static_cast<long long>(r.mutants), mc.c_str(), enum_name(r.engine, ism_engine_names()), device.c_str(), r.seconds,
                r.passes / std::max(r.seconds, 1e-9), peak_rss_mib(), join(r.files, ' ').c_str());
 }
 
@@ -58,6 +60,13 @@ void register_ism(CLI::App& app) {
       ->check(CLI::IsMember(ism_mode_names()))
       ->capture_default_str();
   add_batch_size_option(cmd, a->batch_size, "mutants per forward pass");
+  std::vector<std::string> engines;
+  for (const auto& e : ism_engine_names()) engines.emplace_back(e.name);
+  cmd->add_option("--ism-engine", a->engine,
+                  "incremental (recompute only what a substitution reaches), naive (whole model per mutant) "
+                  "or auto (incremental when the model allows it)")
+      ->check(CLI::IsMember(engines))
+      ->capture_default_str();
   add_chunk_option(cmd, a->chunk, "sequences mutated at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);
   add_common_options(cmd, a->common);

@@ -33,13 +33,18 @@ BatchRunner::~BatchRunner() = default;
 at::Device BatchRunner::device() const { return state_ ? state_->device() : mc_->device(); }
 at::ScalarType BatchRunner::dtype() const { return state_ ? state_->dtype() : mc_->dtype(); }
 
-ModelOutput BatchRunner::forward(const at::Tensor& x, const std::vector<at::Tensor>& args) {
+ModelBatch BatchRunner::prepare(const at::Tensor& x, const std::vector<at::Tensor>& args) const {
   const at::Device dev = device();
   const at::ScalarType type = dtype();
-  std::vector<at::Tensor> prepared;
-  prepared.reserve(args.size());
-  for (const auto& a : args) prepared.push_back(prepare_arg(a, dev, type));
-  return model_.forward(prepare_input(x, dev, type), prepared);
+  ModelBatch batch{prepare_input(x, dev, type), {}};
+  batch.args.reserve(args.size());
+  for (const auto& a : args) batch.args.push_back(prepare_arg(a, dev, type));
+  return batch;
+}
+
+ModelOutput BatchRunner::forward(const at::Tensor& x, const std::vector<at::Tensor>& args) {
+  ModelBatch batch = prepare(x, args);
+  return model_.forward(batch.x, batch.args);
 }
 
 void BatchRunner::run(int64_t total, int64_t batch_size, const BatchMaker& make, const BatchConsumer& consume,

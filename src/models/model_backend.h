@@ -3,6 +3,11 @@
 #include <torch/torch.h>
 
 #include "seqnn/models/model.h"
+#include "seqnn/models/op_graph.h"
+
+namespace torch::jit {
+struct Module;
+}  // namespace torch::jit
 
 namespace seqnn {
 
@@ -20,6 +25,8 @@ class ModelBackend {
   // Puts the whole model in eval mode, then switches its dropout layers to training mode so they
   // sample masks (Monte-Carlo dropout). Returns the number of dropout layers switched.
   virtual int64_t enable_mc_dropout() = 0;
+  // The model as length-wise ops (models/op_graph.h), or why it cannot be one.
+  virtual OpGraphAnalysis op_graph(const at::Tensor& sample, const std::vector<at::Tensor>& args) = 0;
 };
 
 std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path);
@@ -33,6 +40,14 @@ void save_native_archive(const torch::nn::Module& net, const std::string& config
 // Monte-Carlo dropout for native modules: eval mode, then only the Dropout modules train.
 // Returns how many were switched on.
 int64_t enable_native_dropout(torch::nn::Module& net);
+
+// The op graphs of the network kinds (op_graph_native.cpp, op_graph_torchscript.cpp).
+class CnnNetImpl;
+class RnnNetImpl;
+OpGraphAnalysis native_op_graph(const CnnNetImpl& net);
+OpGraphAnalysis native_op_graph(const RnnNetImpl& net);
+OpGraphAnalysis torchscript_op_graph(const torch::jit::Module& module, const at::Tensor& sample,
+                                     const std::vector<at::Tensor>& args);
 
 // What distinguishes the native network kinds inside NativeBackendOf (native_backend_of.h).
 struct CnnConfig;

@@ -47,6 +47,7 @@ class NativeBackendOf final : public ModelBackend {
   // Recurrent layers' between-layer dropout acts only in training mode, so it is not sampled;
   // the Dropout modules (conv and dense blocks) are.
   int64_t enable_mc_dropout() override { return enable_native_dropout(*net_); }
+  OpGraphAnalysis op_graph(const at::Tensor&, const std::vector<at::Tensor>&) override { return native_op_graph(*net_); }
 
   Net net() const { return net_; }
 

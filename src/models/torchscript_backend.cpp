@@ -118,6 +118,9 @@ class TorchScriptBackend final : public ModelBackend {
   }
 
   void save(const std::string& path) const override { module_.save(path); }
+  OpGraphAnalysis op_graph(const at::Tensor& sample, const std::vector<at::Tensor>& args) override {
+    return torchscript_op_graph(module_, sample, args);
+  }
 
   // What counts as dropout in a scripted model: any module whose own forward graph calls a dropout
   // op (aten::dropout, feature_dropout, alpha_dropout, feature_alpha_dropout), i.e. nn.Dropout*,

@@ -37,6 +37,8 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
     ism_opts.predict.progress = [&](int64_t done, int64_t) { bar.update(base + done); };
     IsmResult r = ism(model, x, {}, ism_opts);
     writer.write(ism_arrays(r, opts.mode), chunk.labels);
+    result.engine = r.engine;
+    if (result.engine_note.empty()) result.engine_note = r.engine_note;
     result.sequences += x.size(0);
     result.passes = bar.done();  // mutants x MC samples
     const int64_t end = ism_opts.end > 0 ? std::min<int64_t>(ism_opts.end, x.size(2)) : x.size(2);

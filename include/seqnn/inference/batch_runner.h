@@ -48,6 +48,8 @@ class BatchRunner {
   BatchRunner(const BatchRunner&) = delete;
   BatchRunner& operator=(const BatchRunner&) = delete;
 
+  // The inputs as forward() passes them to the model (compute dtype, device).
+  ModelBatch prepare(const at::Tensor& x, const std::vector<at::Tensor>& args = {}) const;
   // One forward pass of a prepared batch. Outputs stay where the model put them (the device).
   ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args = {});
   ModelOutput forward(const ModelBatch& batch) { return forward(batch.x, batch.args); }

@@ -16,6 +16,9 @@ class CnnNetImpl : public torch::nn::Module {
   explicit CnnNetImpl(CnnConfig config);
   torch::Tensor forward(torch::Tensor x);  // (N, A, L) float -> (N, outputs)
   const CnnConfig& config() const { return config_; }
+  const ConvStack& conv_stack() const { return conv_; }
+  const DenseStack& dense_stack() const { return dense_; }
+  const torch::nn::Linear& output_layer() const { return output_; }
 
  private:
   CnnConfig config_;

@@ -22,6 +22,10 @@ class ConvStack {
   ConvStack(torch::nn::Module& owner, const std::vector<ConvLayerConfig>& layers, int64_t in_channels);
   torch::Tensor forward(torch::Tensor x);  // (N, C, L) -> (N, filters, L')
   int64_t out_channels() const { return out_channels_; }
+  // Layer i's config and modules (batch norm and dropout are null holders where unused).
+  const std::vector<ConvLayerConfig>& layers() const { return layers_; }
+  const torch::nn::Conv1d& conv(size_t i) const { return convs_.at(i); }
+  const torch::nn::BatchNorm1d& batch_norm(size_t i) const { return bns_.at(i); }
 
  private:
   std::vector<ConvLayerConfig> layers_;
@@ -37,6 +41,9 @@ class DenseStack {
   DenseStack(torch::nn::Module& owner, const std::vector<DenseLayerConfig>& layers, int64_t in_features);
   torch::Tensor forward(torch::Tensor x);  // (N, F) -> (N, units)
   int64_t out_features() const { return out_features_; }
+  const std::vector<DenseLayerConfig>& layers() const { return layers_; }
+  const torch::nn::Linear& linear(size_t i) const { return linears_.at(i); }
+  const torch::nn::BatchNorm1d& batch_norm(size_t i) const { return bns_.at(i); }
 
  private:
   std::vector<DenseLayerConfig> layers_;

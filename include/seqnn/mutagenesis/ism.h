@@ -12,8 +12,16 @@
 
 #include "seqnn/inference/mc_dropout.h"
 #include "seqnn/inference/predict.h"
+#include "seqnn/util/enum_names.h"
 
 namespace seqnn {
+
+// How mutants are computed. kIncremental recomputes, per layer, only the positions a
+// substitution reaches (mutagenesis/incremental_ism.h); kNaive runs every mutant through the
+// whole model; kAuto takes the incremental engine when the model's graph allows it and says why
+// not otherwise (IsmResult::engine_note).
+enum class IsmEngine { kAuto, kIncremental, kNaive };
+const std::vector<EnumName<IsmEngine>>& ism_engine_names();  // "auto", "incremental", "naive"
 
 struct IsmOptions {
   PredictOptions predict;        // batch size, device, dtype, progress (items = mutants)
@@ -21,6 +29,7 @@ struct IsmOptions {
   int64_t end = -1;              // -1 = the sequence length
   std::vector<int64_t> targets;  // columns (dim 1) of each output to keep; empty = all
   McOptions mc;                  // samples > 0: Monte-Carlo dropout (see IsmResult::mc)
+  IsmEngine engine = IsmEngine::kAuto;
 };
 
 struct IsmResult {
@@ -33,6 +42,8 @@ struct IsmResult {
   std::vector<PairedMoments::Summary> mc;
   std::vector<std::string> output_names;
   int64_t samples = 0;
+  IsmEngine engine = IsmEngine::kNaive;  // the engine that ran
+  std::string engine_note;               // with kAuto: why the incremental engine did not run
 };
 
 IsmResult ism(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args = {},

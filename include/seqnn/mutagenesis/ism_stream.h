@@ -29,6 +29,8 @@ struct IsmStreamResult {
   int64_t passes = 0;   // mutant forward passes (x MC samples)
   double seconds = 0;
   std::vector<std::string> files;
+  IsmEngine engine = IsmEngine::kNaive;  // the engine that ran (the last chunk's)
+  std::string engine_note;               // why the incremental engine did not run, if it did not
 };
 
 // Every sequence must have one length (the model's input length when it has one).

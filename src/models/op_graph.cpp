@@ -1,0 +1,34 @@
+#include "seqnn/models/op_graph.h"
+
+#include <torch/torch.h>
+
+#include "models/model_backend.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+
+OpGraphAnalysis analyse_op_graph(Model& model, const at::Tensor& sample, const std::vector<at::Tensor>& args) {
+  return model.backend().op_graph(sample, args);
+}
+
+std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, const std::vector<at::Tensor>& args) {
+  std::vector<at::Tensor> values;
+  values.reserve(graph.nodes.size());
+  for (const OpNode& node : graph.nodes) {
+    if (node.kind == OpKind::kInput) {
+      if (node.input_index > static_cast<int>(args.size())) {
+        throw Error("the model takes " + std::to_string(node.input_index) + " extra input(s), " +
+                    std::to_string(args.size()) + " given");
+      }
+      values.push_back(node.input_index == 0 ? x : args[static_cast<size_t>(node.input_index - 1)]);
+      continue;
+    }
+    std::vector<at::Tensor> in;
+    in.reserve(node.inputs.size());
+    for (int i : node.inputs) in.push_back(values[static_cast<size_t>(i)]);
+    values.push_back(node.apply(in));
+  }
+  return values;
+}
+
+}  // namespace seqnn

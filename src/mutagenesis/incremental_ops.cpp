@@ -1,0 +1,178 @@
+// The incremental engine's rules for convolution, pooling, linear-after-flatten and reductions.
+#include <torch/torch.h>
+
+#include <map>
+
+#include "mutagenesis/incremental_window.h"
+#include "seqnn/mutagenesis/incremental_ism.h"
+
+namespace seqnn {
+
+using incremental::ceil_div;
+using incremental::fit;
+using incremental::floor_div;
+using incremental::gather_positions;
+using incremental::positions;
+using State = IncrementalEngine::Change::State;
+
+namespace {
+enum CacheSlot { kConvGemm = 0, kLinearByPosition = 1, kArgmax = 2 };
+}  // namespace
+
+const at::Tensor& IncrementalEngine::cached(int id, int which) {
+  const int key = id * 4 + which;
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  at::Tensor t;
+  if (which == kConvGemm) {
+    // (Co, Ci, k) -> (Ci, k * Co): one GEMM gives every tap's contribution of every input column.
+    t = node.weight.permute({1, 2, 0}).reshape({node.weight.size(1), -1}).contiguous();
+  } else if (which == kLinearByPosition) {
+    // (Fo, C * L) -> (L * C, Fo): the rows of positions [u, u + w) are one contiguous block.
+    const at::Tensor& x = values_[static_cast<size_t>(graph_.nodes[static_cast<size_t>(node.inputs[0])].inputs[0])];
+    t = node.weight.view({node.weight.size(0), x.size(1), x.size(2)}).permute({2, 1, 0}).contiguous();
+    t = t.view({x.size(2) * x.size(1), node.weight.size(0)});
+  } else {
+    t = values_[static_cast<size_t>(node.inputs[0])].argmax(2);
+  }
+  return cache_.emplace(key, t).first->second;
+}
+
+// Stride-1 convolution: Δout = W ∗ Δin. Each changed input column i contributes W[:, :, t] Δin[i]
+// to output i + pad_left - t * dilation; one GEMM computes all (column, tap) products, k shifted
+// adds place them.
+IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in) {
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  const at::Tensor& ref_in = values_[static_cast<size_t>(node.inputs[0])];
+  const int64_t B = in.value.size(0), Ci = in.value.size(1), w = in.width;
+  const int64_t k = node.kernel, d = node.dilation, Co = node.weight.size(0);
+  const int64_t Lout = values_[static_cast<size_t>(id)].size(2);
+  at::Tensor delta = in.value - gather_positions(ref_in, rows_, positions(in.start, w, ref_in.device()), false, 0.0);
+  at::Tensor taps = delta.permute({0, 2, 1}).reshape({B * w, Ci}).mm(cached(id, kConvGemm)).view({B, w, k, Co});
+  const int64_t span = w + (k - 1) * d;
+  at::Tensor placed = torch::zeros({B, span, Co}, delta.options());
+  for (int64_t t = 0; t < k; ++t) placed.narrow(1, (k - 1 - t) * d, w).add_(taps.select(2, t));
+  // placed[:, m] is output position start + pad_left - (k - 1) d + m.
+  Change c;
+  c.state = State::kWindow;
+  c.width = std::min(span, Lout);
+  std::vector<int64_t> shift;
+  for (int64_t s : in.start) {
+    const int64_t first = s + node.pad_left - (k - 1) * d;
+    c.start.push_back(fit(first, c.width, Lout));
+    shift.push_back(c.start.back() - first);
+  }
+  at::Tensor index = positions(shift, c.width, delta.device());
+  at::Tensor inside = (index >= 0) & (index < span);
+  at::Tensor moved = placed.gather(1, index.clamp(0, span - 1).unsqueeze(2).expand({B, c.width, Co}));
+  moved = moved.masked_fill(~inside.unsqueeze(2), 0.0).permute({0, 2, 1});
+  const at::Tensor& ref_out = values_[static_cast<size_t>(id)];
+  c.value = gather_positions(ref_out, rows_, positions(c.start, c.width, ref_out.device()), false, 0.0) + moved;
+  return c;
+}
+
+// Pooling and strided / grouped convolution: the outputs whose kernel reaches the change,
+// recomputed from a window of the mutant input (padding as the op pads).
+IncrementalEngine::Change IncrementalEngine::recompute_window(int id, const Change& in) {
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  const int64_t k = node.kernel, s = node.stride, d = node.dilation;
+  const int64_t Lout = values_[static_cast<size_t>(id)].size(2);
+  std::vector<int64_t> lo;
+  int64_t width = 1;
+  for (int64_t a : in.start) {
+    const int64_t first = std::max<int64_t>(0, ceil_div(a + node.pad_left - (k - 1) * d, s));
+    const int64_t last = std::min(Lout - 1, floor_div(a + in.width - 1 + node.pad_left, s));
+    lo.push_back(first);
+    width = std::max(width, last - first + 1);
+  }
+  width = std::min(width, Lout);
+  Change c;
+  c.state = State::kWindow;
+  c.width = width;
+  std::vector<int64_t> source;
+  for (int64_t first : lo) {
+    c.start.push_back(fit(first, width, Lout));
+    source.push_back(c.start.back() * s - node.pad_left);
+  }
+  const int64_t span = (width - 1) * s + (k - 1) * d + 1;
+  const bool is_max = node.kind == OpKind::kPool && node.max_pool;
+  at::Tensor x = window(node.inputs[0], in, source, span, is_max ? -std::numeric_limits<double>::infinity() : 0.0);
+  if (node.kind == OpKind::kConv) {
+    const std::vector<int64_t> stride{s}, no_padding{0}, dilation{d};
+    c.value = at::conv1d(x, node.weight, node.bias, stride, no_padding, dilation, node.groups);
+  } else if (is_max) {
+    c.value = at::max_pool1d(x, {k}, {s}, {0}, {d});
+  } else {
+    c.value = at::avg_pool1d(x, {k}, {s}, {0});
+  }
+  return c;
+}
+
+// W·x_mut = W·x_ref + W[:, S]·Δ[S]: the columns of the changed window only. Mutants whose
+// windows start at the same position share one GEMM.
+IncrementalEngine::Change IncrementalEngine::linear_after_flatten(int id, const Change& in) {
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  const int source = graph_.nodes[static_cast<size_t>(node.inputs[0])].inputs[0];
+  const at::Tensor& ref_in = values_[static_cast<size_t>(source)];
+  const int64_t B = in.value.size(0), C = in.value.size(1), w = in.width;
+  at::Tensor delta = in.value - gather_positions(ref_in, rows_, positions(in.start, w, ref_in.device()), false, 0.0);
+  delta = delta.permute({0, 2, 1}).reshape({B, w * C});
+  const at::Tensor& by_position = cached(id, kLinearByPosition);
+  std::map<int64_t, std::vector<int64_t>> groups;
+  for (int64_t b = 0; b < B; ++b) groups[in.start[static_cast<size_t>(b)]].push_back(b);
+  Change c;
+  c.state = State::kWhole;
+  c.value = reference_rows(id);
+  for (const auto& [start, members] : groups) {
+    at::Tensor weights = by_position.narrow(0, start * C, w * C);
+    if (members.size() == static_cast<size_t>(B)) {
+      c.value.add_(delta.mm(weights));
+      continue;
+    }
+    at::Tensor index = torch::tensor(members, torch::kLong).to(delta.device());
+    c.value.index_add_(0, index, delta.index_select(0, index).mm(weights));
+  }
+  return c;
+}
+
+// Mean and sum add the change; max takes the larger of the stored maximum and the window's, and
+// recomputes the rows whose stored maximum lay inside the window.
+IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  const at::Tensor& ref_in = values_[static_cast<size_t>(node.inputs[0])];
+  const int64_t L = ref_in.size(2);
+  Change c;
+  c.state = State::kWhole;
+  at::Tensor out = reference_rows(id);
+  const auto shape = out.sizes().vec();
+  out = out.reshape({out.size(0), out.size(1)});
+  at::Tensor pos = positions(in.start, in.width, ref_in.device());
+  if (node.reduce != ReduceOp::kMax) {
+    at::Tensor delta = (in.value - gather_positions(ref_in, rows_, pos, false, 0.0)).sum(2);
+    c.value = (node.reduce == ReduceOp::kMean ? out + delta / static_cast<double>(L) : out + delta).reshape(shape);
+    return c;
+  }
+  out = torch::maximum(out, in.value.amax(2));
+  at::Tensor argmax = cached(id, kArgmax).index_select(0, rows_);  // (B, C)
+  at::Tensor start = pos.select(1, 0).unsqueeze(1);
+  at::Tensor inside = ((argmax >= start) & (argmax < start + in.width)).any(1);
+  at::Tensor redo = inside.nonzero().flatten();
+  at::Tensor redo_host = redo.to(torch::kCPU);
+  if (redo.numel() > 0) {
+    at::Tensor saved = rows_;
+    std::vector<int64_t> idx(redo_host.data_ptr<int64_t>(), redo_host.data_ptr<int64_t>() + redo_host.numel());
+    Change sub = in;
+    sub.value = in.value.index_select(0, redo);
+    sub.start.clear();
+    for (int64_t b : idx) sub.start.push_back(in.start[static_cast<size_t>(b)]);
+    rows_ = saved.index_select(0, redo);
+    at::Tensor full = window(node.inputs[0], sub, std::vector<int64_t>(idx.size(), 0), L);
+    rows_ = saved;
+    out.index_copy_(0, redo, full.amax(2));
+  }
+  c.value = out.reshape(shape);
+  return c;
+}
+
+}  // namespace seqnn

@@ -1,0 +1,42 @@
+#pragma once
+// Window arithmetic shared by the incremental engine's files (private to libseqnn).
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace seqnn::incremental {
+
+inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+inline int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
+
+// A window of `width` positions moved to lie inside [0, length) (width <= length).
+inline int64_t fit(int64_t start, int64_t width, int64_t length) { return std::clamp<int64_t>(start, 0, length - width); }
+
+// (B, width) positions start[b] + m, as int64 on `device`.
+inline at::Tensor positions(const std::vector<int64_t>& start, int64_t width, const at::Device& device) {
+  at::Tensor s = torch::tensor(start, torch::kLong).to(device).unsqueeze(1);
+  return s + torch::arange(width, torch::TensorOptions().dtype(torch::kLong).device(device)).unsqueeze(0);
+}
+
+// Whether some window start[b] + [0, width) reaches outside [0, length).
+inline bool leaves(const std::vector<int64_t>& start, int64_t width, int64_t length) {
+  for (int64_t s : start) {
+    if (s < 0 || s + width > length) return true;
+  }
+  return false;
+}
+
+// ref (R, C, L) at rows (B) and positions pos (B, W) -> (B, C, W); with `padded`, positions
+// outside [0, L) give pad.
+inline at::Tensor gather_positions(const at::Tensor& ref, const at::Tensor& rows, const at::Tensor& pos, bool padded,
+                                   double pad) {
+  const int64_t L = ref.size(2);
+  at::Tensor g = ref.index({rows.unsqueeze(1), torch::indexing::Slice(), padded ? pos.clamp(0, L - 1) : pos});
+  g = g.permute({0, 2, 1});
+  if (padded) g = g.masked_fill(~((pos >= 0) & (pos < L)).unsqueeze(1), pad);
+  return g;
+}
+
+}  // namespace seqnn::incremental
