@@ -78,7 +78,7 @@ struct Accumulator {
     n += k;
   }
 
-  Evaluation finish(const std::vector<HeadSpec>& heads, const std::string& activation) const {
+  Evaluation finish(const std::vector<HeadSpec>& heads, Activation activation) const {
     Evaluation e;
     if (n == 0) return e;
     e.output = torch::cat(outputs);
@@ -106,7 +106,7 @@ Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<i
   const bool was_training = model.is_training();
   model.eval();
   const Alphabet alphabet = Alphabet::from_name(model_alphabet(model));
-  const std::string activation = native_output_activation(model);
+  const Activation activation = native_output_activation_of(model);
   Accumulator acc;
   for (const auto& idx : make_batches(data, rows, batch_size, false, 0, false)) {
     Batch b = make_batch(data, idx, alphabet, pad_to);
@@ -127,7 +127,7 @@ class NativeEpochTask : public EpochTask {
                   const TrainOptions& o)
       : model_(model), data_(data), split_(split), heads_(heads), o_(o), module_(native_module(model)),
         optimizer_(make_optimizer(module_->parameters(), o)), alphabet_(Alphabet::from_name(model_alphabet(model))),
-        activation_(native_output_activation(model)) {}
+        activation_(native_output_activation_of(model)) {}
 
   std::vector<MetricsRow> run_epoch(int64_t epoch) override {
     torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
@@ -190,7 +190,7 @@ class NativeEpochTask : public EpochTask {
   std::shared_ptr<torch::nn::Module> module_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   Alphabet alphabet_;
-  std::string activation_;
+  Activation activation_;
   double val_loss_ = 0;
 };
 

@@ -104,35 +104,6 @@ TEST(TrainingRnn, ConfigErrorsNameTheField) {
   EXPECT_THROW(RnnConfig::from_json(R"({"type": "rnn", "pool": "first"})", "c.json"), Error);
 }
 
-TEST(TrainingHeads, LossesMatchHandComputedValues) {
-  HeadSpec bin;
-  bin.name = "b";
-  bin.kind = "binary";
-  bin.target = 0;
-  HeadSpec reg;
-  reg.name = "r";
-  reg.kind = "regression";
-  reg.target = 1;
-  HeadSpec mc;
-  mc.name = "m";
-  mc.kind = "multiclass";
-  mc.target = 2;
-  mc.classes = 3;
-  at::Tensor out = torch::tensor({{0.5, 2.0, 1.0, 0.0, -1.0}, {-1.0, 0.0, 0.2, 0.3, 0.1}}, torch::kDouble);
-  at::Tensor target = torch::tensor({{1.0, 1.0, 0.0}, {0.0, 3.0, 2.0}}, torch::kDouble);
-  at::Tensor mask = torch::tensor({{1.0, 1.0, 1.0}, {1.0, 0.0, 1.0}}, torch::kDouble);
-  auto l = head_losses({bin, reg, mc}, out, target, mask, "none");
-  auto sig = [](double x) { return 1 / (1 + std::exp(-x)); };
-  const double bce = (-std::log(sig(0.5)) - std::log(1 - sig(-1.0))) / 2;
-  EXPECT_NEAR(l[0].item<double>(), bce, 1e-12);
-  EXPECT_NEAR(l[1].item<double>(), 1.0, 1e-12);  // (2 - 1)^2, second row masked
-  auto nll = [](double a, double b, double c, int k) {
-    const double v[3] = {a, b, c};
-    return -(v[k] - std::log(std::exp(a) + std::exp(b) + std::exp(c)));
-  };
-  EXPECT_NEAR(l[2].item<double>(), (nll(1.0, 0.0, -1.0, 0) + nll(0.2, 0.3, 0.1, 2)) / 2, 1e-12);
-}
-
 // A motif task: positives carry GGATCC somewhere in 40 bp.
 Dataset motif_data(int n, uint64_t seed) {
   Dataset d;
