@@ -10,9 +10,9 @@
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/training/epoch_loop.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/training/train_state.h"
 #include "seqnn/util/error.h"
-#include "seqnn/util/files.h"
 #include "seqnn/util/progress.h"
 
 namespace seqnn {
@@ -95,10 +95,6 @@ struct Accumulator {
 };
 
 }  // namespace
-
-std::string training_checkpoint_path(const std::string& dir, int64_t epoch) {
-  return dir + "/checkpoint_" + std::to_string(epoch) + ".pt";
-}
 
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
                           const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to) {
@@ -198,8 +194,7 @@ class NativeEpochTask : public EpochTask {
 
 TrainResult train_model(Model& model, const Dataset& data, const Split& split, const std::vector<HeadSpec>& heads,
                         const TrainOptions& o) {
-  if (o.out_dir.empty()) throw Error("training needs an output directory (--out)");
-  ensure_directory(o.out_dir);
+  prepare_training_dir(o.out_dir, o.resume);
   if (split.train.empty()) fail(data.source, "the training split is empty");
   if (total_outputs(heads) != [&] {
         torch::NoGradGuard g;
@@ -211,18 +206,18 @@ TrainResult train_model(Model& model, const Dataset& data, const Split& split, c
                 std::to_string(total_outputs(heads)) + ")");
   }
   NativeEpochTask task(model, data, split, heads, o);
-  EpochLoopOptions loop;
-  loop.epochs = o.epochs;
+  TrainLoopOptions loop;
+  loop.total = o.epochs;
   loop.out_dir = o.out_dir;
   loop.resume = o.resume;
   loop.early_stopping = o.early_stopping;
   loop.rule = BestEpochRule::parse(o.best_rule);
   loop.best_set = split.val.empty() ? "train" : "val";
-  EpochLoopResult l = run_epoch_loop(task, loop);
+  TrainLoopResult l = run_epoch_loop(task, loop);
   TrainResult r;
-  r.epochs_run = l.epochs_run;
-  r.last_epoch = l.last_epoch;
-  r.best_epoch = l.best_epoch;
+  r.epochs_run = l.rounds_run;
+  r.last_epoch = l.done;
+  r.best_epoch = l.best;
   r.stopped_early = l.stopped_early;
   r.log = std::move(l.log);
   r.best_model = l.best_model;
