@@ -8,6 +8,7 @@
 #include "seqnn/models/native.h"
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
@@ -250,8 +251,9 @@ TrainJob prepare_train_job(const std::string& config_json, const std::string& so
 TrainJobResult run_train_job(TrainJob& job) {
   TrainJobResult r;
   TrainOptions& o = job.options;
-  // The config goes first, so an interrupted run can be resumed from its directory alone.
-  ensure_directory(o.out_dir);
+  // The config goes first, so an interrupted run can be resumed from its directory alone (and
+  // after the directory check, so a refused run leaves the earlier run's config alone).
+  prepare_training_dir(o.out_dir, o.resume);
   {
     AtomicFile cfg(o.out_dir + "/config.json");
     cfg.write(job.config_json + "\n");
