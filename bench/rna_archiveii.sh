@@ -19,6 +19,8 @@ THREADS=${THREADS:-2}
 if [ -n "${INIT:-}" ]; then ARCH=(--init "$INIT"); else ARCH=(--num-filters "$FILTERS" --filter-width "$WIDTHS"); fi
 MODEL=${INIT:-}
 if [ "$EPOCHS" -gt 0 ]; then
+  # A fresh run needs a fresh directory (trainers refuse one that holds a checkpoint, docs/cli.md).
+  case " ${TRAIN_ARGS:-} " in *" --resume "*) ;; *) rm -rf "$OUT/model" ;; esac
   "$BUILD/seqnn" rna train --data "$OUT/fold/train.tsv" --val-data "$OUT/fold/valid.tsv" "${ARCH[@]}" \
     --epochs "$EPOCHS" --batch-size 8 --max-length "$MAXLEN" --threads "$THREADS" --seed 1 ${TRAIN_ARGS:-} --out "$OUT/model"
   MODEL=$OUT/model/model_best.pt

@@ -12,6 +12,8 @@ FILTERS=${FILTERS:-16,16,32,32}
 WIDTHS=${WIDTHS:-9,9,9,9}
 THREADS=${THREADS:-2}
 LR=${LR:-1e-3}
+# A fresh run needs a fresh directory: trainers refuse one that holds a checkpoint (docs/cli.md).
+rm -rf "$OUT"
 "$BUILD/seqnn" rna train --data "$DATA" --max-records "$N" --num-filters "$FILTERS" --filter-width "$WIDTHS" \
   --dense-units 50 --lr "$LR" --epochs "$EPOCHS" --batch-size 20 --max-length 200 --threads "$THREADS" --seed 5555 --out "$OUT"
 column -s, -t < "$OUT/metrics.csv" | cut -c1-400

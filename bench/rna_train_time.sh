@@ -14,6 +14,7 @@ for band in 40-60 90-110 180-200; do
   lo=${band%-*}; hi=${band#*-}
   zcat "$DATA" | awk -F'\t' -v lo="$lo" -v hi="$hi" -v n="$N" \
     'NR == 1 || (length($2) >= lo && length($2) <= hi && k++ < n)' > "$OUT/band$band.tsv"
+  rm -rf "$OUT/run$band"  # trainers refuse a directory that holds a checkpoint (docs/cli.md)
   "$BUILD/seqnn" rna train -q --data "$OUT/band$band.tsv" --init "$MODEL" --epochs 1 --batch-size 8 \
     --val-fraction 0.1 --threads "$THREADS" --seed 1 --out "$OUT/run$band" 2>&1 | tail -1 | sed "s/^/length $band nt: /"
 done

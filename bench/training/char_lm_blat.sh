@@ -8,6 +8,8 @@ A2M=${A2M:-../shared/data/protein/BLAT_ECOLX_hmmerbit_plmc_n5_m30_f50_t0.2_r24-2
 OUT=${OUT:-$BUILD/bench_out/lm_blat}
 THREADS=${THREADS:-2}
 EPOCHS=${EPOCHS:-3}
+# Unless resuming, start in a fresh directory: trainers refuse one that holds a checkpoint (docs/cli.md).
+[ -n "${RESUME:-}" ] || rm -rf "$OUT"
 "$BUILD"/seqnn train-lm --fasta "$A2M" --strip-gaps --alphabet protein --embedding 32 --hidden 128 \
   --epochs "$EPOCHS" --batch-size 32 --lr 0.003 --val-fraction 0.1 --split-seed 1 --seed 1 \
   --threads "$THREADS" --quiet --out "$OUT" ${RESUME:+--resume}

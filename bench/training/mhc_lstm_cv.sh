@@ -12,7 +12,9 @@ THREADS=${THREADS:-2}
 EPOCHS=${EPOCHS:-30}
 THR=$(/usr/bin/python3 -c 'import math; print(1 - math.log(500) / math.log(50000))')  # binder at 500 nM
 tag=$(echo "$ALLELE" | tr -d '*:')
+# A fresh run needs a fresh directory: trainers refuse one that holds a checkpoint (docs/cli.md).
 for k in 0 1 2 3 4; do
+  rm -rf "$OUT/$tag/fold$k"
   "$BUILD"/seqnn train --table "$DATA/bdata.2013.mhci.public.blind.1.txt" \
     --filter "mhc=$ALLELE" --filter species=human --sequence-column sequence --id-column sequence \
     --target-columns meas --target-transform ic50 --auc-threshold "$THR" \

@@ -9,7 +9,9 @@ DATA=${DATA:-../shared/data/dna/rbp_clip}
 OUT=${OUT:-$BUILD/bench_out/rbp}
 THREADS=${THREADS:-2}
 EPOCHS=${EPOCHS:-15}
+# A fresh run needs a fresh directory: trainers refuse one that holds a checkpoint (docs/cli.md).
 for p in $PROTEINS; do
+  rm -rf "$OUT/$p"
   "$BUILD"/seqnn train \
     --positives "$DATA/$p.train.positive.fasta" --negatives "$DATA/$p.train.negative.fasta" \
     --test-positives "$DATA/$p.test.positive.fasta" --test-negatives "$DATA/$p.test.negative.fasta" \

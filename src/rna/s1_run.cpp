@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "seqnn/rna/rna_io.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
-#include "seqnn/util/files.h"
 
 namespace seqnn::rna {
 namespace {
@@ -47,6 +47,7 @@ S1RunResult run_s1_training(const S1RunOptions& o) {
   if (o.init.empty()) o.config.validate("--num-filters/--filter-width");
   const double f = o.train.validation_fraction;
   if (f <= 0.0 || f >= 1.0) throw Error("--val-fraction must be in (0, 1)");
+  check_training_dir(o.train.out_dir, o.train.resume);
   auto records = read_rna_table(o.data, o.max_records);
   std::vector<RnaRecord> validation;
   if (!o.val_data.empty()) validation = read_rna_table(o.val_data);
@@ -60,7 +61,7 @@ S1RunResult run_s1_training(const S1RunOptions& o) {
                " parameters on " + o.device + ", loss weights " + o.train.loss_weights.to_string());
   }
   // The config goes first, so the directory of an interrupted run says how it was started.
-  ensure_directory(o.train.out_dir);
+  prepare_training_dir(o.train.out_dir, o.train.resume);
   AtomicFile saved(o.train.out_dir + "/config.json");
   saved.write(s1_run_config_json(o, model.config()) + "\n");
   saved.commit();

@@ -12,6 +12,7 @@
 #include "seqnn/training/metrics.h"
 #include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/metrics_log.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/training/trainer.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
@@ -200,7 +201,7 @@ std::pair<std::vector<RnaRecord>, std::vector<RnaRecord>> split_records(std::vec
 S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1TrainOptions& opts,
                         std::vector<RnaRecord> validation) {
   if (opts.epochs < 1 || opts.batch_size < 1) throw Error("--epochs and --batch-size must be positive");
-  if (opts.out_dir.empty()) throw Error("training needs an output directory (--out)");
+  check_training_dir(opts.out_dir, opts.resume);
   S1TrainSummary sum;
   const auto start = std::chrono::steady_clock::now();
   const size_t before = records.size();
@@ -219,16 +220,16 @@ S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1
   const std::vector<RnaRecord> train_eval(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(n_eval));
 
   S1EpochTask task(model, train, train_eval, val, opts);
-  EpochLoopOptions loop;
-  loop.epochs = opts.epochs;
+  TrainLoopOptions loop;
+  loop.total = opts.epochs;
   loop.out_dir = opts.out_dir;
   loop.resume = opts.resume;
   loop.rule = BestEpochRule::parse("sum");  // s1_epoch_score: validation metrics summed, *.diff negated
   loop.best_set = "val";
-  const EpochLoopResult l = run_epoch_loop(task, loop);
-  sum.best_epoch = l.best_epoch;
+  const TrainLoopResult l = run_epoch_loop(task, loop);
+  sum.best_epoch = l.best;
   for (const MetricsRow& row : l.log.rows()) {
-    if (row.epoch != l.best_epoch || row.tv != "val") continue;
+    if (row.epoch != l.best || row.tv != "val") continue;
     sum.best_validation = row.values;
     sum.best_score = s1_epoch_score(row.values);
   }

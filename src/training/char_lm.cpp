@@ -249,22 +249,22 @@ double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>
 LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& o) {
   if (split.train.empty()) fail(data.source, "no training sequences");
   LmEpochTask task(lm, data, split, o);
-  EpochLoopOptions loop;
-  loop.epochs = o.epochs;
+  TrainLoopOptions loop;
+  loop.total = o.epochs;
   loop.out_dir = o.out_dir;
   loop.resume = o.resume;
   loop.rule = BestEpochRule::parse("lm.perplexity");  // lowest, the earliest on ties
   loop.best_set = split.val.empty() ? "train_eval" : "val";
-  EpochLoopResult l = run_epoch_loop(task, loop);
-  if (l.best_epoch < 0) fail(o.out_dir, "no epoch was trained (--epochs must be positive)");
+  TrainLoopResult l = run_epoch_loop(task, loop);
+  if (l.best < 0) fail(o.out_dir, "no epoch was trained (--epochs must be positive)");
   LmTrainResult r;
   r.log = std::move(l.log);
-  r.best_epoch = l.best_epoch;
+  r.best_epoch = l.best;
   for (const MetricsRow& row : r.log.rows())
     if (row.epoch == r.best_epoch && row.tv == loop.best_set) r.best_val_perplexity = row.get("lm.perplexity");
   r.train_seconds = task.train_seconds;
   r.train_tokens = task.train_tokens;
-  r.epochs_run = l.epochs_run;
+  r.epochs_run = l.rounds_run;
   lm->eval();
   return r;
 }

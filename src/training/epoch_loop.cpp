@@ -1,55 +1,41 @@
 #include "seqnn/training/epoch_loop.h"
 
-#include <algorithm>
-
-#include "seqnn/training/trainer.h"
-#include "seqnn/util/error.h"
-#include "seqnn/util/files.h"
+#include "seqnn/training/train_dir.h"
 
 namespace seqnn {
+namespace {
 
-EpochLoopResult run_epoch_loop(EpochTask& task, const EpochLoopOptions& o) {
-  if (o.out_dir.empty()) throw Error("training needs an output directory (--out)");
-  ensure_directory(o.out_dir);
-  const std::string metrics_path = o.out_dir + "/metrics.csv";
-  const std::string best_path = o.out_dir + "/model_best.pt";
-  const std::string state_path = o.out_dir + "/train_state.pt";
-  EpochLoopResult r;
-  TrainState state;
-  if (o.resume) {
-    // train_state.pt is written last, so its epoch has a complete checkpoint.
-    state = load_train_state(state_path, task.optimizer());
-    task.load_model(training_checkpoint_path(o.out_dir, state.epoch));
-    r.log = MetricsLog::read(metrics_path);
-    r.log.truncate_after(state.epoch);
-    r.log.drop_set("test");  // the interrupted run's final evaluation; a new one follows
-    task.resumed(state.epoch);
+// An EpochTask as the loop's RoundTask: rounds of one epoch, checkpoints in two files.
+class EpochRounds : public RoundTask {
+ public:
+  EpochRounds(EpochTask& task, std::string dir) : task_(task), state_path_(std::move(dir) + "/train_state.pt") {}
+
+  std::vector<MetricsRow> run_round(int64_t first, int64_t /*last*/) override { return task_.run_epoch(first); }
+  void end_round(int64_t last, TrainState& state) override { task_.end_epoch(last, state); }
+  void save_checkpoint(const std::string& path, const TrainState& state) override {
+    task_.save_model(path);
+    save_train_state(state_path_, state, task_.optimizer());
   }
-  r.best_epoch = state.best_epoch;
-  for (int64_t epoch = state.epoch + 1; epoch <= o.epochs; ++epoch) {
-    for (auto& row : task.run_epoch(epoch)) r.log.add(std::move(row));
-    r.log.write(metrics_path);
-    task.save_model(training_checkpoint_path(o.out_dir, epoch));
-    const int64_t best = r.log.best_epoch(o.rule, o.best_set);
-    if (best == epoch) task.save_model(best_path);
-    r.best_epoch = best;
-    task.end_epoch(epoch, state);
-    state.epoch = epoch;
-    state.best_epoch = best;
-    save_train_state(state_path, state, task.optimizer());
-    r.epochs_run += 1;
-    r.last_epoch = epoch;
-    if (o.early_stopping > 0 && best > 0 && epoch - best >= o.early_stopping) {
-      r.stopped_early = true;
-      break;
-    }
+  TrainState restore(const std::string& dir) override {
+    const TrainState state = load_train_state(state_path_, task_.optimizer());
+    task_.load_model(training_checkpoint_path(dir, state.done));
+    task_.resumed(state.done);
+    return state;
   }
-  r.last_epoch = std::max(r.last_epoch, state.epoch);
-  if (r.best_epoch > 0) {
-    task.load_model(best_path);
-    r.best_model = best_path;
-  }
-  return r;
+  void save_model(const std::string& path) override { task_.save_model(path); }
+  void load_model(const std::string& path) override { task_.load_model(path); }
+
+ private:
+  EpochTask& task_;
+  const std::string state_path_;
+};
+
+}  // namespace
+
+TrainLoopResult run_epoch_loop(EpochTask& task, TrainLoopOptions options) {
+  options.round_size = 1;
+  EpochRounds rounds(task, options.out_dir);
+  return run_train_loop(rounds, options);
 }
 
 }  // namespace seqnn

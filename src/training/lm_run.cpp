@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "seqnn/training/train_dir.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
-#include "seqnn/util/files.h"
 #include "seqnn/util/progress.h"
 
 namespace seqnn {
@@ -26,14 +26,14 @@ std::string lm_run_config_json(const LmRunOptions& o) {
 }
 
 LmRunResult train_lm_on_fasta(const LmRunOptions& o) {
-  if (o.train.out_dir.empty()) throw Error("training needs an output directory (--out)");
+  check_training_dir(o.train.out_dir, o.train.resume);
   Dataset data = load_fasta_sequences(o.fasta, o.strip_gaps);
   SplitOptions so;
   so.val_fraction = o.val_fraction;
   so.split_seed = o.split_seed;
   const Split split = make_split(data, so);
   CharLm lm = make_char_lm(CharLmConfig::from_json(o.model.to_json(), "flags"), o.train.seed);
-  ensure_directory(o.train.out_dir);
+  prepare_training_dir(o.train.out_dir, o.train.resume);
   AtomicFile config(o.train.out_dir + "/config.json");
   config.write(lm_run_config_json(o) + "\n");
   config.commit();

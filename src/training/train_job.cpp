@@ -8,6 +8,7 @@
 #include "seqnn/models/native.h"
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
@@ -60,6 +61,11 @@ Dataset load_data(const json& c, const std::string& prefix) {
   throw Error("no training data: give --fasta/--labels, --positives/--negatives, --class-fasta, --bed or --table");
 }
 
+// The "task" setting; checked before any data is read too, so a wrong value fails at once.
+HeadTask head_task_setting(const json& c, const std::string& source) {
+  return parse_enum(str(c, "task"), head_task_names(), source + ": task");
+}
+
 // Checked before any data is read, so a wrong --arch fails at once.
 void check_arch(const json& c) {
   const std::string arch = str(c, "arch");
@@ -100,8 +106,8 @@ std::vector<DenseLayerConfig> dense_layers(const json& c) {
 std::vector<std::string> output_names(const std::vector<HeadSpec>& heads) {
   std::vector<std::string> names;
   for (const auto& h : heads) {
-    if (h.kind != "multiclass") names.push_back(h.name);
-    for (int64_t k = 0; h.kind == "multiclass" && k < h.classes; ++k) names.push_back(h.name + "." + std::to_string(k));
+    if (h.kind != HeadKind::kMulticlass) names.push_back(h.name);
+    for (int64_t k = 0; h.kind == HeadKind::kMulticlass && k < h.classes; ++k) names.push_back(h.name + "." + std::to_string(k));
   }
   return names;
 }
@@ -139,7 +145,7 @@ Model build_model(const json& c, const std::vector<HeadSpec>& heads, uint64_t se
     check_arch(c);
   }
   m["outputs"] = total_outputs(heads);
-  m["output_activation"] = output_activation_for(heads);
+  m["output_activation"] = name_of(output_activation_for(heads));
   m["output_names"] = output_names(heads);
   const std::string where = file.empty() ? "model settings" : file;
   if (native_config_type(m.dump(), where) == "rnn") {
@@ -158,11 +164,11 @@ std::string prediction_text(double v) {
 }
 
 void write_test_predictions(const std::string& path, const Dataset& data, const std::vector<int64_t>& rows,
-                            const std::vector<HeadSpec>& heads, const at::Tensor& output, const std::string& activation) {
+                            const std::vector<HeadSpec>& heads, const at::Tensor& output, Activation activation) {
   std::vector<std::string> header = {"id"};
   for (const auto& h : heads) {
     header.push_back(h.name + ".target");
-    if (h.kind == "multiclass") {
+    if (h.kind == HeadKind::kMulticlass) {
       for (int64_t k = 0; k < h.classes; ++k) header.push_back(h.name + ".p" + std::to_string(k));
     } else {
       header.push_back(h.name + ".prediction");
@@ -196,6 +202,7 @@ void write_test_predictions(const std::string& path, const Dataset& data, const 
 TrainJob prepare_train_job(const std::string& config_json, const std::string& source) {
   const json c = json::parse(effective_train_config(config_json, source));
   if (str(c, "model_config").empty()) check_arch(c);
+  head_task_setting(c, source);
   return prepare_train_job(config_json, source, load_data(c, ""), load_data(c, "test_"));
 }
 
@@ -205,7 +212,7 @@ TrainJob prepare_train_job(const std::string& config_json, const std::string& so
   job.config_json = c.dump(2);
   job.data = std::move(data);
   job.test = std::move(test);
-  job.heads = default_heads(job.data, str(c, "task"));
+  job.heads = default_heads(job.data, head_task_setting(c, source));
   if (!c.at("auc_threshold").is_null()) {
     for (auto& h : job.heads) h.auc_threshold = real(c, "auc_threshold");
   }
@@ -244,8 +251,9 @@ TrainJob prepare_train_job(const std::string& config_json, const std::string& so
 TrainJobResult run_train_job(TrainJob& job) {
   TrainJobResult r;
   TrainOptions& o = job.options;
-  // The config goes first, so an interrupted run can be resumed from its directory alone.
-  ensure_directory(o.out_dir);
+  // The config goes first, so an interrupted run can be resumed from its directory alone (and
+  // after the directory check, so a refused run leaves the earlier run's config alone).
+  prepare_training_dir(o.out_dir, o.resume);
   {
     AtomicFile cfg(o.out_dir + "/config.json");
     cfg.write(job.config_json + "\n");
@@ -264,7 +272,7 @@ TrainJobResult run_train_job(TrainJob& job) {
     r.train.log.add(r.train.best_epoch, "test", r.test.metrics);
     r.train.log.write(o.out_dir + "/metrics.csv");
     write_test_predictions(o.out_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
-                           native_output_activation(job.model));
+                           native_output_activation_of(job.model));
   }
   return r;
 }

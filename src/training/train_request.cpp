@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "seqnn/training/train_dir.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
 
@@ -32,6 +33,7 @@ TrainJobResult run_train_request(const TrainRequest& r) {
   const json overrides = json::parse(r.overrides_json);
   const std::string resume_dir = r.resume && overrides.contains("out") ? overrides.at("out").get<std::string>() : "";
   const std::string config = layered_train_config(r.config_file, resume_dir, r.overrides_json);
+  check_training_dir(json::parse(config).at("out").get<std::string>(), r.resume);
   TrainJob job = prepare_train_job(config, r.config_file.empty() ? "flags" : r.config_file);
   job.options.resume = r.resume;
   job.options.progress = r.progress;

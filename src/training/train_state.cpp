@@ -16,7 +16,8 @@ const char kStateKey[] = "seqnn_train_state";
 void save_train_state(const std::string& path, const TrainState& s, torch::optim::Optimizer& optimizer) {
   torch::serialize::OutputArchive archive;
   optimizer.save(archive);
-  nlohmann::json j = {{"epoch", s.epoch}, {"best_epoch", s.best_epoch}, {"plateau_bad", s.plateau_bad}};
+  // Only the epoch-based trainers keep this file, so its counters are named as epochs.
+  nlohmann::json j = {{"epoch", s.done}, {"best_epoch", s.best}, {"plateau_bad", s.plateau_bad}};
   // JSON has no infinity: "never improved" is stored as null.
   j["plateau_best"] = std::isfinite(s.plateau_best) ? nlohmann::json(s.plateau_best) : nlohmann::json();
   archive.write(kStateKey, c10::IValue(j.dump()));
@@ -43,8 +44,8 @@ TrainState load_train_state(const std::string& path, torch::optim::Optimizer& op
   TrainState s;
   try {
     auto j = nlohmann::json::parse(text.toStringRef());
-    s.epoch = j.at("epoch").get<int64_t>();
-    s.best_epoch = j.at("best_epoch").get<int64_t>();
+    s.done = j.at("epoch").get<int64_t>();
+    s.best = j.at("best_epoch").get<int64_t>();
     s.plateau_bad = j.at("plateau_bad").get<int64_t>();
     if (!j.at("plateau_best").is_null()) s.plateau_best = j.at("plateau_best").get<double>();
   } catch (const nlohmann::json::exception& e) {

@@ -10,9 +10,9 @@
 #include "seqnn/models/rnn.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/training/epoch_loop.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/training/train_state.h"
 #include "seqnn/util/error.h"
-#include "seqnn/util/files.h"
 #include "seqnn/util/progress.h"
 
 namespace seqnn {
@@ -78,7 +78,7 @@ struct Accumulator {
     n += k;
   }
 
-  Evaluation finish(const std::vector<HeadSpec>& heads, const std::string& activation) const {
+  Evaluation finish(const std::vector<HeadSpec>& heads, Activation activation) const {
     Evaluation e;
     if (n == 0) return e;
     e.output = torch::cat(outputs);
@@ -96,17 +96,13 @@ struct Accumulator {
 
 }  // namespace
 
-std::string training_checkpoint_path(const std::string& dir, int64_t epoch) {
-  return dir + "/checkpoint_" + std::to_string(epoch) + ".pt";
-}
-
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
                           const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to) {
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
   const Alphabet alphabet = Alphabet::from_name(model_alphabet(model));
-  const std::string activation = native_output_activation(model);
+  const Activation activation = native_output_activation_of(model);
   Accumulator acc;
   for (const auto& idx : make_batches(data, rows, batch_size, false, 0, false)) {
     Batch b = make_batch(data, idx, alphabet, pad_to);
@@ -127,7 +123,7 @@ class NativeEpochTask : public EpochTask {
                   const TrainOptions& o)
       : model_(model), data_(data), split_(split), heads_(heads), o_(o), module_(native_module(model)),
         optimizer_(make_optimizer(module_->parameters(), o)), alphabet_(Alphabet::from_name(model_alphabet(model))),
-        activation_(native_output_activation(model)) {}
+        activation_(native_output_activation_of(model)) {}
 
   std::vector<MetricsRow> run_epoch(int64_t epoch) override {
     torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
@@ -190,7 +186,7 @@ class NativeEpochTask : public EpochTask {
   std::shared_ptr<torch::nn::Module> module_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   Alphabet alphabet_;
-  std::string activation_;
+  Activation activation_;
   double val_loss_ = 0;
 };
 
@@ -198,8 +194,7 @@ class NativeEpochTask : public EpochTask {
 
 TrainResult train_model(Model& model, const Dataset& data, const Split& split, const std::vector<HeadSpec>& heads,
                         const TrainOptions& o) {
-  if (o.out_dir.empty()) throw Error("training needs an output directory (--out)");
-  ensure_directory(o.out_dir);
+  prepare_training_dir(o.out_dir, o.resume);
   if (split.train.empty()) fail(data.source, "the training split is empty");
   if (total_outputs(heads) != [&] {
         torch::NoGradGuard g;
@@ -211,18 +206,18 @@ TrainResult train_model(Model& model, const Dataset& data, const Split& split, c
                 std::to_string(total_outputs(heads)) + ")");
   }
   NativeEpochTask task(model, data, split, heads, o);
-  EpochLoopOptions loop;
-  loop.epochs = o.epochs;
+  TrainLoopOptions loop;
+  loop.total = o.epochs;
   loop.out_dir = o.out_dir;
   loop.resume = o.resume;
   loop.early_stopping = o.early_stopping;
   loop.rule = BestEpochRule::parse(o.best_rule);
   loop.best_set = split.val.empty() ? "train" : "val";
-  EpochLoopResult l = run_epoch_loop(task, loop);
+  TrainLoopResult l = run_epoch_loop(task, loop);
   TrainResult r;
-  r.epochs_run = l.epochs_run;
-  r.last_epoch = l.last_epoch;
-  r.best_epoch = l.best_epoch;
+  r.epochs_run = l.rounds_run;
+  r.last_epoch = l.done;
+  r.best_epoch = l.best;
   r.stopped_early = l.stopped_early;
   r.log = std::move(l.log);
   r.best_model = l.best_model;

@@ -10,6 +10,7 @@
 #include "seqnn/deepsequence/checkpoint.h"
 #include "seqnn/deepsequence/train_run.h"
 #include "seqnn/deepsequence/weights.h"
+#include "seqnn/training/train_dir.h"
 #include "seqnn/util/strings.h"
 #include "test_helpers.h"
 
@@ -55,18 +56,19 @@ std::string curve_without_seconds(const std::string& path) {
   return out;
 }
 
+// The run directory's names are the shared trainers' (train_dir.h) plus snapshots and loss.tsv.
 TEST(DsTrainRun, NewestCheckpointByUpdateNumber) {
   test::TempDir dir;
-  EXPECT_EQ(newest_checkpoint(dir.path()), -1);
-  EXPECT_EQ(newest_checkpoint(dir.file("missing")), -1);
+  EXPECT_EQ(newest_training_checkpoint(dir.path()), -1);
+  EXPECT_EQ(newest_training_checkpoint(dir.file("missing")), -1);
   for (const char* name : {"checkpoint_3.pt", "checkpoint_12.pt", "checkpoint_9.pt", "checkpoint_x.pt", "snapshot_40.pt",
                            "checkpoint_50.pt.partial", "model_best.pt"}) {
     test::write_text(dir.file(name), "");
   }
-  EXPECT_EQ(newest_checkpoint(dir.path()), 12);
-  EXPECT_EQ(run_checkpoint_path("d", 7), "d/checkpoint_7.pt");
+  EXPECT_EQ(newest_training_checkpoint(dir.path()), 12);
+  EXPECT_EQ(training_checkpoint_path("d", 7), "d/checkpoint_7.pt");
   EXPECT_EQ(run_snapshot_path("d", 7), "d/snapshot_7.pt");
-  EXPECT_EQ(run_model_path("d"), "d/model_best.pt");
+  EXPECT_EQ(training_best_model_path("d"), "d/model_best.pt");
   EXPECT_EQ(run_loss_curve_path("d"), "d/loss.tsv");
 }
 
@@ -160,6 +162,16 @@ TEST(DsTrainRun, RefusesWhatCannotBeResumedOrWouldBeMixed) {
   EXPECT_EQ(test::error_of([&] { train_vae(o); }), "no error");
   o.out_dir = t.aln + "/run";  // under a regular file
   EXPECT_NE(test::error_of([&] { train_vae(o); }).find("toy.a2m/run"), std::string::npos);
+}
+
+// A step of 1e30 makes the next ELBO non-finite: the run stops there, naming the update.
+TEST(DsTrainRun, ADivergingRunFailsAtTheUpdateItDiverges) {
+  ToyRun t;
+  test::write_text(t.cfg, R"({"encoder": [16], "latent": 2, "decoder": [8, 12], "dictionary": 4, "batch_size": 10,
+      "learning_rate": 1e30})");
+  const std::string e = test::error_of([&] { train_vae(t.options("run", 20)); });
+  EXPECT_NE(e.find("toy.a2m: training diverged (non-finite ELBO) at update "), std::string::npos) << e;
+  EXPECT_FALSE(test::exists(t.dir.file("run/model_best.pt")));
 }
 
 }  // namespace

@@ -163,6 +163,13 @@ TEST(TrainingCli, TrainPredictPlotAndErrors) {
   auto p = test::run_cli("predict --model " + res + "/model_best.pt --fasta " + dir.file("pos.fa") + " --out " +
                          dir.file("p.tsv") + " --quiet");
   ASSERT_EQ(p.exit_code, 0) << p.output;
+  // A fresh run into a directory with a checkpoint is refused in one line, leaving its files alone.
+  auto again = test::run_cli("train --config " + dir.file("cfg.json") + " --epochs 2 --positives " + dir.file("pos.fa") +
+                             " --negatives " + dir.file("neg.fa") + " --out " + res + " --threads 1 --quiet");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.output, "seqnn train: error: " + res +
+                              "/checkpoint_4.pt: a checkpoint of an earlier run (continue it with --resume, or train into a new --out)\n");
+  EXPECT_EQ(test::read_text(res + "/config.json"), cfg);
   // Enum-like settings are parsed when the job is made, before any training.
   auto bad_optimizer = test::run_cli("train --config " + dir.file("cfg.json") + " --optimizer adamax --positives " + dir.file("pos.fa") +
                            " --negatives " + dir.file("neg.fa") + " --out " + dir.file("bad") + " --threads 1 --quiet");

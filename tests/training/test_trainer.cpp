@@ -104,35 +104,6 @@ TEST(TrainingRnn, ConfigErrorsNameTheField) {
   EXPECT_THROW(RnnConfig::from_json(R"({"type": "rnn", "pool": "first"})", "c.json"), Error);
 }
 
-TEST(TrainingHeads, LossesMatchHandComputedValues) {
-  HeadSpec bin;
-  bin.name = "b";
-  bin.kind = "binary";
-  bin.target = 0;
-  HeadSpec reg;
-  reg.name = "r";
-  reg.kind = "regression";
-  reg.target = 1;
-  HeadSpec mc;
-  mc.name = "m";
-  mc.kind = "multiclass";
-  mc.target = 2;
-  mc.classes = 3;
-  at::Tensor out = torch::tensor({{0.5, 2.0, 1.0, 0.0, -1.0}, {-1.0, 0.0, 0.2, 0.3, 0.1}}, torch::kDouble);
-  at::Tensor target = torch::tensor({{1.0, 1.0, 0.0}, {0.0, 3.0, 2.0}}, torch::kDouble);
-  at::Tensor mask = torch::tensor({{1.0, 1.0, 1.0}, {1.0, 0.0, 1.0}}, torch::kDouble);
-  auto l = head_losses({bin, reg, mc}, out, target, mask, "none");
-  auto sig = [](double x) { return 1 / (1 + std::exp(-x)); };
-  const double bce = (-std::log(sig(0.5)) - std::log(1 - sig(-1.0))) / 2;
-  EXPECT_NEAR(l[0].item<double>(), bce, 1e-12);
-  EXPECT_NEAR(l[1].item<double>(), 1.0, 1e-12);  // (2 - 1)^2, second row masked
-  auto nll = [](double a, double b, double c, int k) {
-    const double v[3] = {a, b, c};
-    return -(v[k] - std::log(std::exp(a) + std::exp(b) + std::exp(c)));
-  };
-  EXPECT_NEAR(l[2].item<double>(), (nll(1.0, 0.0, -1.0, 0) + nll(0.2, 0.3, 0.1, 2)) / 2, 1e-12);
-}
-
 // A motif task: positives carry GGATCC somewhere in 40 bp.
 Dataset motif_data(int n, uint64_t seed) {
   Dataset d;
@@ -190,17 +161,18 @@ class ScriptedTask : public EpochTask {
 TEST(TrainingEpochLoop, BestEpochEarlyStoppingAndResume) {
   const std::vector<double> losses = {0.9, 0.5, 0.7, 0.6, 0.8, 0.4};
   test::TempDir whole, parts;
-  EpochLoopOptions o;
-  o.epochs = 6;
+  TrainLoopOptions o;
+  o.total = 6;
   o.early_stopping = 3;
   o.rule = BestEpochRule::parse("loss");
   o.out_dir = whole.path();
   ScriptedTask a(losses);
-  const EpochLoopResult ra = run_epoch_loop(a, o);
+  const TrainLoopResult ra = run_epoch_loop(a, o);
   EXPECT_EQ(a.ran, (std::vector<int64_t>{1, 2, 3, 4, 5}));  // 3 epochs after the best (2): stop
   EXPECT_TRUE(ra.stopped_early);
-  EXPECT_EQ(ra.best_epoch, 2);
-  EXPECT_EQ(ra.epochs_run, 5);
+  EXPECT_EQ(ra.best, 2);
+  EXPECT_EQ(ra.rounds_run, 5);
+  EXPECT_EQ(ra.done, 5);
   EXPECT_EQ(ra.best_model, whole.file("model_best.pt"));
   EXPECT_EQ(a.holds, 2);  // the best epoch's weights at the end
   EXPECT_EQ(test::read_text(whole.file("checkpoint_4.pt")), "4");
@@ -208,19 +180,26 @@ TEST(TrainingEpochLoop, BestEpochEarlyStoppingAndResume) {
   EXPECT_EQ(test::read_text(whole.file("metrics.csv")), ra.log.to_csv());
 
   o.out_dir = parts.path();
-  o.epochs = 3;
+  o.total = 3;
   ScriptedTask b(losses);
   run_epoch_loop(b, o);
-  o.epochs = 6;
+  o.total = 6;
   o.resume = true;
   ScriptedTask c(losses);
-  const EpochLoopResult rc = run_epoch_loop(c, o);
+  const TrainLoopResult rc = run_epoch_loop(c, o);
   EXPECT_EQ(c.resumed_after, 3);
   EXPECT_EQ(c.ran, (std::vector<int64_t>{4, 5}));
   EXPECT_EQ(rc.log.to_csv(), ra.log.to_csv());
-  EXPECT_EQ(rc.best_epoch, 2);
-  EXPECT_EQ(rc.epochs_run, 2);
+  EXPECT_EQ(rc.best, 2);
+  EXPECT_EQ(rc.rounds_run, 2);
   EXPECT_EQ(c.holds, 2);
+
+  // A fresh run into a directory with a checkpoint is refused before any epoch runs.
+  o.resume = false;
+  ScriptedTask d(losses);
+  EXPECT_EQ(test::error_of([&] { run_epoch_loop(d, o); }),
+            parts.file("checkpoint_5.pt") + ": a checkpoint of an earlier run (continue it with --resume, or train into a new --out)");
+  EXPECT_TRUE(d.ran.empty());
 
   o.out_dir = "";
   EXPECT_THROW(run_epoch_loop(c, o), Error);

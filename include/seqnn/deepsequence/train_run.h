@@ -1,7 +1,9 @@
 #pragma once
 // A whole DeepSequence training run, as `seqnn deepseq train` does it: read the alignment, weigh
-// the sequences, build (or resume) the VAE, run the updates with a progress bar, and keep the
-// run's files in one output directory (the layout every seqnn trainer uses, docs/cli.md):
+// the sequences, build (or resume) the VAE, and run the updates on the shared training loop
+// (seqnn/training/train_loop.h: rounds of checkpoint_every updates) with a progress bar, keeping
+// the run's files in one output directory (the layout every seqnn trainer uses, docs/cli.md and
+// seqnn/training/train_dir.h):
 //   DIR/model_best.pt       the model after the last update (no validation: the last is the one
 //                           to use; parameters only) - `deepseq score --model DIR/model_best.pt`
 //   DIR/checkpoint_<N>.pt   resumable state after update N (parameters, Adam moments, random
@@ -21,12 +23,9 @@
 
 namespace seqnn::ds {
 
-std::string run_model_path(const std::string& dir);                     // DIR/model_best.pt
-std::string run_checkpoint_path(const std::string& dir, int64_t update);  // DIR/checkpoint_<N>.pt
-std::string run_snapshot_path(const std::string& dir, int64_t update);    // DIR/snapshot_<K>.pt
-std::string run_loss_curve_path(const std::string& dir);                 // DIR/loss.tsv
-// The update count of the newest DIR/checkpoint_<N>.pt, or -1 when there is none.
-int64_t newest_checkpoint(const std::string& dir);
+// DIR/model_best.pt, DIR/checkpoint_<N>.pt and the newest checkpoint: seqnn/training/train_dir.h.
+std::string run_snapshot_path(const std::string& dir, int64_t update);  // DIR/snapshot_<K>.pt
+std::string run_loss_curve_path(const std::string& dir);               // DIR/loss.tsv
 
 // What the run is about to do, once the data and the sequence weights are ready.
 struct TrainVaePlan {

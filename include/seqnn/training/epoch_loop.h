@@ -1,10 +1,8 @@
 #pragma once
-// The epoch loop every trainer shares (native models, the character LM, S1): epochs from 1 (or
-// from the last finished one with resume) to `epochs`; after each epoch metrics.csv is rewritten,
-// the model saved as checkpoint_<N>.pt, model_best.pt replaced when the epoch is the best so far
-// by the best-epoch rule, and train_state.pt (optimiser + loop counters) written, so that a
-// resumed run ends exactly as an uninterrupted one; early stopping counts epochs since the best.
-// On return the task's model holds the best epoch's weights.
+// The epoch-based trainers' side of the training loop (train_loop.h: native models, the
+// character LM, S1): a round is one epoch, and a checkpoint is the model file checkpoint_<N>.pt
+// plus DIR/train_state.pt (the optimiser and the loop's counters). train_state.pt is written
+// last, so its epoch always has a complete checkpoint; resuming reads it, then that checkpoint.
 //
 // The model-specific part is an EpochTask: one epoch of training and evaluation (its own batches,
 // random streams, progress bar), saving and loading the weights, and the optimiser.
@@ -12,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "seqnn/training/metrics_log.h"
-#include "seqnn/training/train_state.h"
+#include "seqnn/training/train_loop.h"
 
 namespace seqnn {
 
@@ -27,31 +24,14 @@ class EpochTask {
   // them): the checkpoint when resuming, the best epoch at the end.
   virtual void load_model(const std::string& path) = 0;
   virtual torch::optim::Optimizer& optimizer() = 0;
-  // After the epoch's files are written and before train_state.pt: e.g. a learning-rate
+  // After the epoch's metrics and best model, before its checkpoint: e.g. a learning-rate
   // schedule, whose counters live in `state`.
   virtual void end_epoch(int64_t /*epoch*/, TrainState& /*state*/) {}
   // Resuming after `epoch` finished epochs: re-create what those epochs advanced (random streams).
   virtual void resumed(int64_t /*epoch*/) {}
 };
 
-struct EpochLoopOptions {
-  int64_t epochs = 10;
-  std::string out_dir;
-  bool resume = false;
-  int64_t early_stopping = 0;    // stop after this many epochs without a new best (0 = off)
-  BestEpochRule rule;
-  std::string best_set = "val";  // the rows (tv) the rule reads
-};
-
-struct EpochLoopResult {
-  MetricsLog log;
-  int64_t best_epoch = -1;
-  int64_t epochs_run = 0;  // in this call
-  int64_t last_epoch = 0;
-  bool stopped_early = false;
-  std::string best_model;  // out_dir/model_best.pt, empty without a best epoch
-};
-
-EpochLoopResult run_epoch_loop(EpochTask& task, const EpochLoopOptions& options);
+// The loop in epochs: options.total epochs, a checkpoint after each (round_size is set to 1).
+TrainLoopResult run_epoch_loop(EpochTask& task, TrainLoopOptions options);
 
 }  // namespace seqnn

@@ -15,37 +15,47 @@
 #include <utility>
 #include <vector>
 
+#include "seqnn/models/layer_config.h"
 #include "seqnn/training/dataset.h"
+#include "seqnn/util/enum_names.h"
 
 namespace seqnn {
 
+enum class HeadKind { kBinary, kMulticlass, kRegression };
+// The "task" setting: one kind for every head, or kAuto (decided per target column).
+enum class HeadTask { kAuto, kBinary, kMulticlass, kRegression };
+const std::vector<EnumName<HeadKind>>& head_kind_names();  // "binary", "multiclass", "regression"
+const std::vector<EnumName<HeadTask>>& head_task_names();  // "auto", "binary", "multiclass", "regression"
+inline const char* name_of(HeadKind k) { return enum_name(k, head_kind_names()); }
+
 struct HeadSpec {
   std::string name;
-  std::string kind = "binary";
+  HeadKind kind = HeadKind::kBinary;
   int64_t target = 0;   // target column of the data set
   int64_t classes = 0;  // multiclass only
   double weight = 1.0;
   double auc_threshold = std::numeric_limits<double>::quiet_NaN();
-  int64_t outputs() const { return kind == "multiclass" ? classes : 1; }
+  int64_t outputs() const { return kind == HeadKind::kMulticlass ? classes : 1; }
 };
 
-// One head per target column: "binary" when every known value is 0 or 1, else "regression";
-// kind "multiclass" makes class-index heads (classes = max index + 1). kind "auto" decides per column.
-std::vector<HeadSpec> default_heads(const Dataset& data, const std::string& kind = "auto");
+// One head per target column: binary when every known value is 0 or 1, else regression; task
+// multiclass makes class-index heads (classes = max index + 1). kAuto decides per column.
+std::vector<HeadSpec> default_heads(const Dataset& data, HeadTask task = HeadTask::kAuto);
 int64_t total_outputs(const std::vector<HeadSpec>& heads);
 // sigmoid when every head is binary, softmax for a single multiclass head, else none.
-std::string output_activation_for(const std::vector<HeadSpec>& heads);
+Activation output_activation_for(const std::vector<HeadSpec>& heads);
 
 // Per-head masked losses (each a mean over its known values) for a batch; output (N, outputs).
+// Throws seqnn::Error when a head cannot train on `activation` (e.g. a binary head on softmax).
 std::vector<at::Tensor> head_losses(const std::vector<HeadSpec>& heads, const at::Tensor& output,
-                                    const at::Tensor& target, const at::Tensor& mask, const std::string& activation);
+                                    const at::Tensor& target, const at::Tensor& mask, Activation activation);
 // Head predictions on the probability/value scale (sigmoid/softmax applied to logits).
-at::Tensor head_predictions(const HeadSpec& head, int64_t offset, const at::Tensor& output, const std::string& activation);
+at::Tensor head_predictions(const HeadSpec& head, int64_t offset, const at::Tensor& output, Activation activation);
 
 // Metrics for all heads over collected outputs, targets and masks of one set: columns
 // "<head>.<metric>" in head order.
 std::vector<std::pair<std::string, double>> head_metrics(const std::vector<HeadSpec>& heads, const at::Tensor& output,
                                                          const at::Tensor& target, const at::Tensor& mask,
-                                                         const std::string& activation);
+                                                         Activation activation);
 
 }  // namespace seqnn

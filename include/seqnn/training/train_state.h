@@ -1,6 +1,7 @@
 #pragma once
-// What --resume needs beyond the weights: the optimiser's state (moments, step counts, current
-// learning rate) and the loop's counters. Stored in one LibTorch archive, written atomically.
+// The training loop's counters (train_loop.h), and the file the epoch-based trainers keep them in
+// with what --resume needs beyond the weights: the optimiser's state (moments, step counts,
+// current learning rate). Stored in one LibTorch archive, written atomically.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -12,8 +13,8 @@ class Optimizer;
 namespace seqnn {
 
 struct TrainState {
-  int64_t epoch = 0;       // last finished epoch
-  int64_t best_epoch = -1;
+  int64_t done = 0;   // units (epochs or updates) finished
+  int64_t best = -1;  // units done at the best round so far (the best epoch); -1: none yet
   double plateau_best = std::numeric_limits<double>::infinity();
   int64_t plateau_bad = 0;
 };

@@ -4,7 +4,7 @@
 // validation loss, gradient-norm clipping, early stopping, metrics per epoch for the training and
 // validation sets, and checkpoints that make --resume reproduce an uninterrupted run exactly.
 //
-// Output directory layout (the same for every trainer, training/epoch_loop.h):
+// Output directory layout (the same for every trainer, training/train_loop.h and train_dir.h):
 //   metrics.csv             one row per (epoch, set), see metrics_log.h
 //   checkpoint_<N>.pt       the model after epoch N (a native model file: Model::load reads it)
 //   model_best.pt           the checkpoint of the best epoch (BestEpochRule)
@@ -79,9 +79,5 @@ struct Evaluation {
 };
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
                           const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to);
-
-// The output directory's file names, the same for every trainer: DIR/checkpoint_<N>.pt after
-// epoch N, DIR/model_best.pt, DIR/metrics.csv, DIR/config.json, DIR/train_state.pt.
-std::string training_checkpoint_path(const std::string& dir, int64_t epoch);
 
 }  // namespace seqnn

@@ -1,0 +1,73 @@
+#include "deepsequence/vae_rounds.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "seqnn/deepsequence/checkpoint.h"
+#include "seqnn/util/error.h"
+
+namespace seqnn::ds {
+
+VaeRounds::VaeRounds(const TrainVaeOptions& o, Vae& model, VaeTrainer& trainer, FocusInfo focus)
+    : o_(o), model_(model), trainer_(trainer), focus_(std::move(focus)), curve_(run_loss_curve_path(o.out_dir)),
+      first_update_(trainer.steps_done()), bar_("deepseq train", o.updates - trainer.steps_done(), "upd", o.progress) {}
+
+std::vector<MetricsRow> VaeRounds::run_round(int64_t first, int64_t last) {
+  for (int64_t update = first; update <= last; ++update) {
+    last_ = one_update(update);
+    bar_.update(update - first_update_);
+    if (o_.snapshot_every > 0 && update % o_.snapshot_every == 0) {
+      ds::save_checkpoint(run_snapshot_path(o_.out_dir, update), model_, focus_, &trainer_, /*optimizer_state=*/false);
+    }
+  }
+  seconds_ = bar_.elapsed_seconds();
+  if (last == o_.updates) bar_.finish();
+  return {};  // the curve is loss.tsv, kept by the checkpoints
+}
+
+StepStats VaeRounds::one_update(int64_t update) {
+  const bool log = update % o_.log_every == 0 || update == o_.updates;
+  const StepStats s = trainer_.step(log);
+  if (!std::isfinite(s.log_px)) fail(o_.alignment, "training diverged (non-finite ELBO) at update " + std::to_string(update));
+  elbo_sum_ += s.elbo();
+  ++elbo_n_;
+  char status[64];
+  std::snprintf(status, sizeof status, "ELBO %.2f", elbo_sum_ / static_cast<double>(elbo_n_));
+  bar_.set_status(status);
+  if (log) curve_.add(update, bar_.elapsed_seconds(), s);
+  return s;
+}
+
+void VaeRounds::save_checkpoint(const std::string& path, const TrainState& state) {
+  ds::save_checkpoint(path, model_, focus_, &trainer_);
+  curve_.write();
+  if (state.done >= o_.updates) return;  // the final one is the run's result, not a report
+  if (o_.on_checkpoint) o_.on_checkpoint({state.done, elbo_n_, elbo_sum_ / static_cast<double>(elbo_n_), path});
+  elbo_sum_ = 0;
+  elbo_n_ = 0;
+}
+
+TrainState VaeRounds::restore(const std::string& /*dir*/) {
+  // The model and trainer were built from the checkpoint; the curve keeps its rows up to it.
+  curve_.load_existing(trainer_.steps_done());
+  TrainState state;
+  state.done = trainer_.steps_done();
+  return state;
+}
+
+void VaeRounds::save_model(const std::string& path) {
+  ds::save_checkpoint(path, model_, focus_, &trainer_, /*optimizer_state=*/false);
+}
+
+void VaeRounds::load_model(const std::string& path) {
+  const Checkpoint ck = load_checkpoint(path);
+  if (ck.model->config().to_json() != model_.config().to_json()) fail(path, "is not a model of the run being trained");
+  torch::NoGradGuard no_grad;
+  model_.encoder_params().copy_(ck.model->encoder_params());
+  model_.decoder_mu().copy_(ck.model->decoder_mu());
+  model_.decoder_log_sigma().copy_(ck.model->decoder_log_sigma());
+}
+
+}  // namespace seqnn::ds
