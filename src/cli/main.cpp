@@ -5,9 +5,15 @@
 
 #include "cli/common_options.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/memory.h"
+#include "seqnn/util/runtime_env.h"
 #include "seqnn/version.h"
 
 int main(int argc, char** argv) {
+  seqnn::restart_with_runtime_environment(argv);
+  // Batches allocate and free the same large buffers again and again: keep them in the heap
+  // rather than returning them to the kernel each time (page faults cost as much as the math).
+  seqnn::keep_freed_memory();
   CLI::App app{"seqnn " SEQNN_VERSION ": deep learning on biological sequences (DNA, RNA, protein)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", SEQNN_VERSION);

@@ -8,8 +8,8 @@
 namespace seqnn {
 
 using incremental::fit;
-using incremental::gather_positions;
-using incremental::leaves;
+using incremental::contains;
+using incremental::gather_windows;
 using incremental::positions;
 using State = IncrementalEngine::Change::State;
 
@@ -86,18 +86,23 @@ at::Tensor IncrementalEngine::reference_rows(int id) { return values_[static_cas
 
 at::Tensor IncrementalEngine::window(int id, const Change& c, const std::vector<int64_t>& start, int64_t width,
                                      double pad) {
+  if (c.state == State::kWindow && c.width == width && c.start == start) return c.value;
+  if (c.state == State::kWhole) return gather_windows(c.value, torch::arange(c.value.size(0), rows_.options()), start, width, pad);
   // A flatten node's change is the window of its input.
   const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
   const int source = node.kind == OpKind::kFlatten ? node.inputs[0] : id;
-  const at::Tensor& ref = values_[static_cast<size_t>(source)];
-  const int64_t L = ref.size(2);
-  at::Tensor pos = positions(start, width, ref.device());
-  const bool padded = leaves(start, width, L);
-  if (c.state == State::kWhole) return gather_positions(c.value, torch::arange(c.value.size(0), rows_.options()), pos, padded, pad);
-  at::Tensor base = gather_positions(ref, rows_, pos, padded, pad);
+  at::Tensor base = gather_windows(values_[static_cast<size_t>(source)], rows_, start, width, pad);
   if (c.state == State::kNone) return base;
-  // Overlay the change where the window covers it.
-  at::Tensor rel = pos - torch::tensor(c.start, torch::kLong).to(ref.device()).unsqueeze(1);
+  // Overlay the change: written into place when the window holds it whole, else where covered.
+  std::vector<int64_t> offset;
+  for (size_t b = 0; b < start.size(); ++b) offset.push_back(c.start[b] - start[b]);
+  if (contains(start, width, c.start, c.width)) {
+    at::Tensor index = positions(offset, c.width, base.device()).unsqueeze(1).expand_as(c.value);
+    return base.scatter_(2, index, c.value);
+  }
+  std::vector<int64_t> back;
+  for (int64_t o : offset) back.push_back(-o);
+  at::Tensor rel = positions(back, width, base.device());  // window column m, as a column of the change
   at::Tensor covered = (rel >= 0) & (rel < c.width);
   at::Tensor index = rel.clamp(0, c.width - 1).unsqueeze(1).expand({rel.size(0), c.value.size(1), width});
   return torch::where(covered.unsqueeze(1), c.value.gather(2, index), base);

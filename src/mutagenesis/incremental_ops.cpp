@@ -1,6 +1,7 @@
 // The incremental engine's rules for convolution, pooling, linear-after-flatten and reductions.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <map>
 
 #include "mutagenesis/incremental_window.h"
@@ -11,7 +12,7 @@ namespace seqnn {
 using incremental::ceil_div;
 using incremental::fit;
 using incremental::floor_div;
-using incremental::gather_positions;
+using incremental::gather_windows;
 using incremental::positions;
 using State = IncrementalEngine::Change::State;
 
@@ -48,7 +49,7 @@ IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in
   const int64_t B = in.value.size(0), Ci = in.value.size(1), w = in.width;
   const int64_t k = node.kernel, d = node.dilation, Co = node.weight.size(0);
   const int64_t Lout = values_[static_cast<size_t>(id)].size(2);
-  at::Tensor delta = in.value - gather_positions(ref_in, rows_, positions(in.start, w, ref_in.device()), false, 0.0);
+  at::Tensor delta = in.value - gather_windows(ref_in, rows_, in.start, w);
   at::Tensor taps = delta.permute({0, 2, 1}).reshape({B * w, Ci}).mm(cached(id, kConvGemm)).view({B, w, k, Co});
   const int64_t span = w + (k - 1) * d;
   at::Tensor placed = torch::zeros({B, span, Co}, delta.options());
@@ -63,12 +64,12 @@ IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in
     c.start.push_back(fit(first, c.width, Lout));
     shift.push_back(c.start.back() - first);
   }
-  at::Tensor index = positions(shift, c.width, delta.device());
-  at::Tensor inside = (index >= 0) & (index < span);
-  at::Tensor moved = placed.gather(1, index.clamp(0, span - 1).unsqueeze(2).expand({B, c.width, Co}));
-  moved = moved.masked_fill(~inside.unsqueeze(2), 0.0).permute({0, 2, 1});
-  const at::Tensor& ref_out = values_[static_cast<size_t>(id)];
-  c.value = gather_positions(ref_out, rows_, positions(c.start, c.width, ref_out.device()), false, 0.0) + moved;
+  // Away from the ends the window is the span itself; near them it is shifted and cut.
+  at::Tensor moved = placed.permute({0, 2, 1}).contiguous();
+  if (c.width != span || std::any_of(shift.begin(), shift.end(), [](int64_t v) { return v != 0; })) {
+    moved = gather_windows(moved, torch::arange(B, rows_.options()), shift, c.width, 0.0);
+  }
+  c.value = gather_windows(values_[static_cast<size_t>(id)], rows_, c.start, c.width).add_(moved);
   return c;
 }
 
@@ -116,7 +117,7 @@ IncrementalEngine::Change IncrementalEngine::linear_after_flatten(int id, const 
   const int source = graph_.nodes[static_cast<size_t>(node.inputs[0])].inputs[0];
   const at::Tensor& ref_in = values_[static_cast<size_t>(source)];
   const int64_t B = in.value.size(0), C = in.value.size(1), w = in.width;
-  at::Tensor delta = in.value - gather_positions(ref_in, rows_, positions(in.start, w, ref_in.device()), false, 0.0);
+  at::Tensor delta = in.value - gather_windows(ref_in, rows_, in.start, w);
   delta = delta.permute({0, 2, 1}).reshape({B, w * C});
   const at::Tensor& by_position = cached(id, kLinearByPosition);
   std::map<int64_t, std::vector<int64_t>> groups;
@@ -149,7 +150,7 @@ IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
   out = out.reshape({out.size(0), out.size(1)});
   at::Tensor pos = positions(in.start, in.width, ref_in.device());
   if (node.reduce != ReduceOp::kMax) {
-    at::Tensor delta = (in.value - gather_positions(ref_in, rows_, pos, false, 0.0)).sum(2);
+    at::Tensor delta = (in.value - gather_windows(ref_in, rows_, in.start, in.width)).sum(2);
     c.value = (node.reduce == ReduceOp::kMean ? out + delta / static_cast<double>(L) : out + delta).reshape(shape);
     return c;
   }

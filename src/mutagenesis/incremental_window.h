@@ -39,4 +39,24 @@ inline at::Tensor gather_positions(const at::Tensor& ref, const at::Tensor& rows
   return g;
 }
 
+// ref (R, C, L) at rows (B): the windows start[b] + [0, width) as one contiguous (B, C, width)
+// tensor; positions outside [0, L) give pad.
+inline at::Tensor gather_windows(const at::Tensor& ref, const at::Tensor& rows, const std::vector<int64_t>& start,
+                                 int64_t width, double pad = 0.0) {
+  if (!leaves(start, width, ref.size(2))) {
+    at::Tensor s = torch::tensor(start, torch::kLong).to(ref.device());
+    return ref.unfold(2, width, 1).index({rows, torch::indexing::Slice(), s});
+  }
+  return gather_positions(ref, rows, positions(start, width, ref.device()), true, pad).contiguous();
+}
+
+// Whether every window inner[b] + [0, inner_width) lies inside outer[b] + [0, outer_width).
+inline bool contains(const std::vector<int64_t>& outer, int64_t outer_width, const std::vector<int64_t>& inner,
+                     int64_t inner_width) {
+  for (size_t b = 0; b < outer.size(); ++b) {
+    if (inner[b] < outer[b] || inner[b] + inner_width > outer[b] + outer_width) return false;
+  }
+  return true;
+}
+
 }  // namespace seqnn::incremental

@@ -90,6 +90,9 @@ std::string runtime_report() {
   if (!blas.config.empty()) out << "blas conf. " << blas.config << "\n";
   out << "threads    " << torch::get_num_threads() << " intra-op, " << torch::get_num_interop_threads()
       << " inter-op\n";
+  for (const char* name : {"GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE"}) {
+    if (const char* v = std::getenv(name)) out << "env        " << name << "=" << v << "\n";
+  }
   out << "devices    cpu";
   if (torch::cuda::is_available()) {
     out << ", cuda x" << torch::cuda::device_count();

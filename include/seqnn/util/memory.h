@@ -1,5 +1,7 @@
 #pragma once
-// Allocator tuning for commands whose steps allocate and free large tensors.
+// Allocator tuning for commands whose steps allocate and free large tensors (the CLI sets it for
+// every command: predict and ISM batches churn the same way, 736k page faults for 500 Basset
+// sequences before).
 namespace seqnn {
 
 // Keeps glibc from returning large blocks to the kernel: a DeepSequence training step allocates

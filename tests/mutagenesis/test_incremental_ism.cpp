@@ -1,0 +1,176 @@
+// The incremental ISM engine must equal the naive loop (every mutant through the whole model) to
+// float rounding, for every op it supports, on random weights and sequences, with windows at both
+// ends and in the middle, N positions, float32 and float64; models it cannot run fall back.
+#include <torch/torch.h>
+
+#include "seqnn/models/native.h"
+#include "seqnn/mutagenesis/ism.h"
+#include "seqnn/sequence/encoding.h"
+#include "seqnn/util/error.h"
+#include "test_helpers.h"
+
+using namespace seqnn;
+using seqnn::test::fixture;
+
+namespace {
+
+// Largest |a - b| relative to the scale of a.
+double relative_gap(const at::Tensor& a, const at::Tensor& b) {
+  at::Tensor x = a.to(torch::kDouble), y = b.to(torch::kDouble);
+  return (x - y).abs().max().item<double>() / (1.0 + x.abs().max().item<double>());
+}
+
+IsmResult run(Model& m, const at::Tensor& X, const std::vector<at::Tensor>& args, int64_t start, int64_t end,
+              IsmEngine engine, at::ScalarType dtype, int64_t batch = 13) {
+  IsmOptions o;
+  o.start = start;
+  o.end = end;
+  o.engine = engine;
+  o.predict.batch_size = batch;
+  o.predict.dtype = dtype;
+  return ism(m, X, args, o);
+}
+
+// Windows at the start, in the middle and at the end, with an N inside each, in both dtypes.
+void expect_engines_agree(Model& m, int64_t L, const std::vector<at::Tensor>& args = {}, int64_t N = 2,
+                          int64_t span = 9) {
+  at::Tensor X = random_one_hot({N, 4, L}, 17);
+  X[N - 1].select(1, 3).zero_();
+  X[0].select(1, L / 2).zero_();
+  X[N - 1].select(1, L - 2).zero_();
+  for (at::ScalarType dtype : {at::kFloat, at::kDouble}) {
+    const double tol = dtype == at::kFloat ? 1e-5 : 1e-11;
+    for (int64_t start : {int64_t{0}, L / 2 - span / 2, L - span}) {
+      IsmResult naive = run(m, X, args, start, start + span, IsmEngine::kNaive, dtype);
+      IsmResult fast = run(m, X, args, start, start + span, IsmEngine::kIncremental, dtype);
+      ASSERT_EQ(fast.engine, IsmEngine::kIncremental);
+      ASSERT_EQ(naive.mutants.size(), fast.mutants.size());
+      for (size_t j = 0; j < naive.mutants.size(); ++j) {
+        ASSERT_EQ(naive.mutants[j].sizes(), fast.mutants[j].sizes());
+        EXPECT_LE(relative_gap(naive.mutants[j], fast.mutants[j]), tol)
+            << "output " << j << ", window from " << start << ", " << c10::toString(dtype);
+        EXPECT_LE(relative_gap(naive.reference[j], fast.reference[j]), tol);
+      }
+    }
+  }
+}
+
+// Batch norm with running statistics that are not the identity.
+void randomise_batch_norm(Model& m) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(5);
+  for (auto& b : native_module(m)->named_buffers()) {
+    if (b.key().find("running_mean") != std::string::npos) b.value().normal_(0, 0.3);
+    if (b.key().find("running_var") != std::string::npos) b.value().uniform_(0.5, 2.0);
+  }
+}
+
+Model native(const std::string& json) {
+  Model m = make_native_model_from_json(json, "test config", 3);
+  randomise_batch_norm(m);
+  return m;
+}
+
+}  // namespace
+
+TEST(IncrementalIsm, NativeDeepSeaShape) {
+  Model m = native(R"({"input_length": 120, "conv": [
+      {"filters": 12, "width": 8, "pool": 4, "dropout": 0.2},
+      {"filters": 16, "width": 8, "pool": 4},
+      {"filters": 20, "width": 3}], "dense": [{"units": 10}], "outputs": 6, "output_activation": "sigmoid"})");
+  expect_engines_agree(m, 120);
+}
+
+TEST(IncrementalIsm, NativeBassetShapeWithBatchNormSamePaddingAndDilation) {
+  Model m = native(R"({"input_length": 150, "conv": [
+      {"filters": 10, "width": 11, "batch_norm": true, "pool": 3, "padding": "same"},
+      {"filters": 12, "width": 6, "dilation": 2, "batch_norm": true, "pool": 4, "padding": "same"}],
+      "dense": [{"units": 16, "batch_norm": true, "dropout": 0.3}], "outputs": 4})");
+  expect_engines_agree(m, 150);
+}
+
+TEST(IncrementalIsm, NativeStridedConvAveragePoolAndGlobalPools) {
+  for (const char* pool : {"max", "avg"}) {
+    Model m = native(std::string(R"({"global_pool": ")") + pool + R"(", "conv": [
+        {"filters": 8, "width": 5, "stride": 2, "activation": "elu", "pool": 2, "pool_type": "avg"},
+        {"filters": 8, "width": 3, "activation": "softplus", "padding": "same"},
+        {"filters": 6, "width": 4, "activation": "gelu", "pool": 3}],
+        "dense": [{"units": 5, "activation": "tanh"}], "outputs": 3, "output_activation": "softmax"})");
+    SCOPED_TRACE(pool);
+    expect_engines_agree(m, 90);
+  }
+}
+
+TEST(IncrementalIsm, TorchScriptDeepSeaAndBasset) {
+  for (const char* name : {"deepsea_small.pt", "basset_small.pt"}) {
+    SCOPED_TRACE(name);
+    Model m = Model::load(fixture(name));
+    expect_engines_agree(m, 200);
+  }
+}
+
+TEST(IncrementalIsm, BPNetShapeResidualDilationsCropAndTwoHeads) {
+  // Dilations 2..256 reach across most of the 300 positions by the last layer.
+  Model m = Model::load(fixture("ism/bpnet_small.pt"));
+  expect_engines_agree(m, 300, {}, 2, 12);
+}
+
+TEST(IncrementalIsm, MultiInputModelsKeepTheirExtraInputs) {
+  Model m = Model::load(fixture("ism/bpnet_control.pt"));
+  at::Tensor control = torch::rand({2, 2, 100}, torch::TensorOptions().dtype(torch::kFloat));
+  expect_engines_agree(m, 300, {control});
+  Model dict = Model::load(fixture("multi_dict.pt"));
+  expect_engines_agree(dict, 20, {torch::randn({2, 1})}, 2, 5);
+}
+
+TEST(IncrementalIsm, OpZooOfSupportedOps) {
+  // Strided and grouped convs, avg pool with padding, max pool in ceil mode, gelu / tanh / elu /
+  // softplus / sigmoid, add / mul / cat of branches, channel softmax, a gate from the mean over
+  // length, sum / amax / max over length, a crop, reshape + linear; three outputs.
+  Model m = Model::load(fixture("ism/op_zoo.pt"));
+  expect_engines_agree(m, 85, {}, 2, 7);
+}
+
+TEST(IncrementalIsm, GlobalMaxPoolRecomputesOnlyWhenTheMaximumMoves) {
+  Model m = Model::load(fixture("ism/global_max.pt"));
+  expect_engines_agree(m, 300);
+  Model tuple = Model::load(fixture("multi_tuple.pt"));
+  expect_engines_agree(tuple, 20, {}, 2, 5);
+}
+
+TEST(IncrementalIsm, UnsupportedOpsFallBackSayWhyAndStillMatch) {
+  for (const char* name : {"ism/lstm_head.pt", "ism/attention.pt"}) {
+    SCOPED_TRACE(name);
+    Model m = Model::load(fixture(name));
+    at::Tensor X = random_one_hot({1, 4, 40}, 2);
+    IsmResult naive = run(m, X, {}, 10, 16, IsmEngine::kNaive, at::kFloat);
+    IsmResult autod = run(m, X, {}, 10, 16, IsmEngine::kAuto, at::kFloat);
+    EXPECT_EQ(autod.engine, IsmEngine::kNaive);
+    EXPECT_NE(autod.engine_note.find("aten::transpose"), std::string::npos) << autod.engine_note;
+    EXPECT_TENSOR_NEAR(autod.mutants[0], naive.mutants[0], 0.0);
+    EXPECT_THROW(run(m, X, {}, 10, 16, IsmEngine::kIncremental, at::kFloat), Error);
+  }
+  Model rnn = make_native_model_from_json(R"({"type": "rnn", "conv": [{"filters": 4, "width": 3}],
+      "cell": "lstm", "hidden": 4, "outputs": 2})", "rnn config", 1);
+  IsmResult r = run(rnn, random_one_hot({1, 4, 30}, 3), {}, 0, 5, IsmEngine::kAuto, at::kFloat);
+  EXPECT_EQ(r.engine, IsmEngine::kNaive);
+  EXPECT_NE(r.engine_note.find("recurrent"), std::string::npos) << r.engine_note;
+}
+
+TEST(IncrementalIsm, TargetsAndBatchSizesDoNotChangeResults) {
+  Model m = Model::load(fixture("deepsea_small.pt"));
+  at::Tensor X = random_one_hot({3, 4, 200}, 8);
+  IsmOptions o;
+  o.start = 40;
+  o.end = 70;
+  o.targets = {2, 7};
+  o.engine = IsmEngine::kNaive;
+  IsmResult naive = ism(m, X, {}, o);
+  o.engine = IsmEngine::kIncremental;
+  for (int64_t b : {1, 7, 200}) {
+    o.predict.batch_size = b;
+    IsmResult fast = ism(m, X, {}, o);
+    EXPECT_LE(relative_gap(naive.mutants[0], fast.mutants[0]), 1e-5) << "batch " << b;
+    EXPECT_EQ(fast.mutants[0].size(3), 2);
+  }
+}
