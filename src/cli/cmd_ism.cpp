@@ -38,6 +38,10 @@ void run_ism(const IsmArgs& a) {
   auto source = fasta_source(a.fasta);
   const IsmStreamResult r = ism_stream(model, *source, opts);
   if (!r.engine_note.empty()) std::fprintf(stderr, "seqnn ism: full forward passes: %s\n", r.engine_note.c_str());
+  if (r.reference_bytes > 0) {
+    std::fprintf(stderr, "seqnn ism: reference values held for the incremental engine: %.1f MiB (largest chunk)\n",
+                 r.reference_bytes / 1048576.0);
+  }
 
   const std::string mc = opts.ism.mc.enabled() ? " x " + std::to_string(opts.ism.mc.samples) + " MC samples" : "";
   std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s (%s engine) on %s in %.1f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",

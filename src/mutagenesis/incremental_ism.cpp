@@ -9,11 +9,19 @@ namespace seqnn {
 
 using incremental::fit;
 using incremental::contains;
+using incremental::each_row;
 using incremental::gather_windows;
 using incremental::positions;
 using State = IncrementalEngine::Change::State;
 
-IncrementalEngine::IncrementalEngine(OpGraph graph) : graph_(std::move(graph)) {}
+IncrementalEngine::IncrementalEngine(OpGraph graph) : graph_(std::move(graph)) {
+  // The last node that reads each value; outputs are read at the end.
+  last_use_.assign(graph_.nodes.size(), -1);
+  for (size_t id = 0; id < graph_.nodes.size(); ++id) {
+    for (int i : graph_.nodes[id].inputs) last_use_[static_cast<size_t>(i)] = static_cast<int>(id);
+  }
+  for (int o : graph_.outputs) last_use_[static_cast<size_t>(o)] = static_cast<int>(graph_.nodes.size());
+}
 
 std::vector<at::Tensor> IncrementalEngine::set_reference(const at::Tensor& x, const std::vector<at::Tensor>& args) {
   values_ = run_op_graph(graph_, x, args);
@@ -32,10 +40,15 @@ int64_t IncrementalEngine::reference_bytes() const {
 std::vector<at::Tensor> IncrementalEngine::mutants(const std::vector<int64_t>& rows, const std::vector<int64_t>& positions,
                                                    const std::vector<int64_t>& channels) {
   if (values_.empty()) throw Error("incremental ISM: no reference pass");
+  rows_host_ = rows;
   rows_ = torch::tensor(rows, torch::kLong).to(values_[0].device());
   std::vector<Change> changes(graph_.nodes.size());
   for (size_t id = 0; id < graph_.nodes.size(); ++id) {
     changes[id] = step(static_cast<int>(id), changes, positions, channels);
+    // A batch holds only the changes later nodes still read.
+    for (int i : graph_.nodes[id].inputs) {
+      if (last_use_[static_cast<size_t>(i)] == static_cast<int>(id)) changes[static_cast<size_t>(i)] = Change();
+    }
   }
   std::vector<at::Tensor> outputs;
   for (int id : graph_.outputs) outputs.push_back(whole(id, changes[static_cast<size_t>(id)]));
@@ -69,8 +82,7 @@ IncrementalEngine::Change IncrementalEngine::step(int id, const std::vector<Chan
   const Change& in = changes[static_cast<size_t>(node.inputs[0])];
   if (any_whole || node.inputs.size() != 1) return row_wise(id, changes);
   switch (node.kind) {
-    case OpKind::kConv:
-      return node.stride == 1 && node.groups == 1 ? conv_delta(id, in) : recompute_window(id, in);
+    case OpKind::kConv: return conv(id, in);
     case OpKind::kPool: return recompute_window(id, in);
     case OpKind::kCrop: return crop(id, in);
     case OpKind::kFlatten: return in;  // the window of its input, read in flattened order by users
@@ -87,25 +99,20 @@ at::Tensor IncrementalEngine::reference_rows(int id) { return values_[static_cas
 at::Tensor IncrementalEngine::window(int id, const Change& c, const std::vector<int64_t>& start, int64_t width,
                                      double pad) {
   if (c.state == State::kWindow && c.width == width && c.start == start) return c.value;
-  if (c.state == State::kWhole) return gather_windows(c.value, torch::arange(c.value.size(0), rows_.options()), start, width, pad);
+  if (c.state == State::kWhole) return gather_windows(c.value, each_row(c.value.size(0)), start, width, pad);
   // A flatten node's change is the window of its input.
   const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
   const int source = node.kind == OpKind::kFlatten ? node.inputs[0] : id;
-  at::Tensor base = gather_windows(values_[static_cast<size_t>(source)], rows_, start, width, pad);
+  at::Tensor base = gather_windows(values_[static_cast<size_t>(source)], rows_host_, start, width, pad);
   if (c.state == State::kNone) return base;
-  // Overlay the change: written into place when the window holds it whole, else where covered.
-  std::vector<int64_t> offset;
-  for (size_t b = 0; b < start.size(); ++b) offset.push_back(c.start[b] - start[b]);
-  if (contains(start, width, c.start, c.width)) {
-    at::Tensor index = positions(offset, c.width, base.device()).unsqueeze(1).expand_as(c.value);
-    return base.scatter_(2, index, c.value);
+  // Overlay the change where the window covers it: one copy per mutant of the overlapping columns.
+  for (size_t b = 0; b < start.size(); ++b) {
+    const int64_t lo = std::max(c.start[b], start[b]), hi = std::min(c.start[b] + c.width, start[b] + width);
+    if (hi <= lo) continue;
+    const int64_t row = static_cast<int64_t>(b);
+    base[row].narrow(1, lo - start[b], hi - lo).copy_(c.value[row].narrow(1, lo - c.start[b], hi - lo));
   }
-  std::vector<int64_t> back;
-  for (int64_t o : offset) back.push_back(-o);
-  at::Tensor rel = positions(back, width, base.device());  // window column m, as a column of the change
-  at::Tensor covered = (rel >= 0) & (rel < c.width);
-  at::Tensor index = rel.clamp(0, c.width - 1).unsqueeze(1).expand({rel.size(0), c.value.size(1), width});
-  return torch::where(covered.unsqueeze(1), c.value.gather(2, index), base);
+  return base;
 }
 
 at::Tensor IncrementalEngine::whole(int id, const Change& c) {
@@ -169,6 +176,11 @@ IncrementalEngine::Change IncrementalEngine::crop(int id, const Change& in) {
   const int64_t L = node.crop_end - node.crop_start;
   Change c;
   c.state = State::kWindow;
+  if (contains(std::vector<int64_t>(in.start.size(), node.crop_start), L, in.start, in.width)) {
+    c = in;  // the change lies inside the kept part: the same values, renumbered
+    for (int64_t& s : c.start) s -= node.crop_start;
+    return c;
+  }
   c.width = std::min(in.width, L);
   std::vector<int64_t> source;
   for (int64_t s : in.start) {

@@ -12,12 +12,13 @@ namespace seqnn {
 using incremental::ceil_div;
 using incremental::fit;
 using incremental::floor_div;
+using incremental::each_row;
 using incremental::gather_windows;
 using incremental::positions;
 using State = IncrementalEngine::Change::State;
 
 namespace {
-enum CacheSlot { kConvGemm = 0, kLinearByPosition = 1, kArgmax = 2 };
+enum CacheSlot { kConvGemm = 0, kLinearByPosition = 1, kArgmax = 2, kConvTransposed = 3 };
 }  // namespace
 
 const at::Tensor& IncrementalEngine::cached(int id, int which) {
@@ -34,27 +35,41 @@ const at::Tensor& IncrementalEngine::cached(int id, int which) {
     const at::Tensor& x = values_[static_cast<size_t>(graph_.nodes[static_cast<size_t>(node.inputs[0])].inputs[0])];
     t = node.weight.view({node.weight.size(0), x.size(1), x.size(2)}).permute({2, 1, 0}).contiguous();
     t = t.view({x.size(2) * x.size(1), node.weight.size(0)});
+  } else if (which == kConvTransposed) {
+    t = node.weight.transpose(0, 1).flip({2}).contiguous();  // (Ci, Co, k), taps reversed
   } else {
     t = values_[static_cast<size_t>(node.inputs[0])].argmax(2);
   }
   return cache_.emplace(key, t).first->second;
 }
 
-// Stride-1 convolution: Δout = W ∗ Δin. Each changed input column i contributes W[:, :, t] Δin[i]
-// to output i + pad_left - t * dilation; one GEMM computes all (column, tap) products, k shifted
-// adds place them.
-IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in) {
+// Stride-1 convolution: Δout = W ∗ Δin over the changed input columns, added to the stored
+// output. Two exact ways to get W ∗ Δin as (B, Co, w + (k - 1) d), whose column m is output
+// position start + pad_left - (k - 1) d + m:
+//   * one GEMM of every changed column with every tap, then k shifted adds (best when the
+//     change is narrow: the first layers);
+//   * a transposed convolution of Δin (best for wide changes and few output channels).
+at::Tensor IncrementalEngine::conv_taps(int id, const at::Tensor& delta, bool transposed) {
   const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
-  const at::Tensor& ref_in = values_[static_cast<size_t>(node.inputs[0])];
-  const int64_t B = in.value.size(0), Ci = in.value.size(1), w = in.width;
+  const int64_t B = delta.size(0), Ci = delta.size(1), w = delta.size(2);
   const int64_t k = node.kernel, d = node.dilation, Co = node.weight.size(0);
-  const int64_t Lout = values_[static_cast<size_t>(id)].size(2);
-  at::Tensor delta = in.value - gather_windows(ref_in, rows_, in.start, w);
+  if (transposed) {
+    const std::vector<int64_t> one{1}, zero{0}, dilation{d};
+    return at::conv_transpose1d(delta, cached(id, kConvTransposed), {}, one, zero, zero, 1, dilation);
+  }
   at::Tensor taps = delta.permute({0, 2, 1}).reshape({B * w, Ci}).mm(cached(id, kConvGemm)).view({B, w, k, Co});
-  const int64_t span = w + (k - 1) * d;
-  at::Tensor placed = torch::zeros({B, span, Co}, delta.options());
+  at::Tensor placed = torch::zeros({B, w + (k - 1) * d, Co}, delta.options());
   for (int64_t t = 0; t < k; ++t) placed.narrow(1, (k - 1 - t) * d, w).add_(taps.select(2, t));
-  // placed[:, m] is output position start + pad_left - (k - 1) d + m.
+  return placed.permute({0, 2, 1}).contiguous();
+}
+
+IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in, bool transposed) {
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  const int64_t B = in.value.size(0), w = in.width, k = node.kernel, d = node.dilation;
+  const int64_t Lout = values_[static_cast<size_t>(id)].size(2);
+  const int64_t span = w + (k - 1) * d;
+  at::Tensor moved = conv_taps(id, in.value - gather_windows(values_[static_cast<size_t>(node.inputs[0])], rows_host_, in.start, w),
+                               transposed);
   Change c;
   c.state = State::kWindow;
   c.width = std::min(span, Lout);
@@ -65,12 +80,25 @@ IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in
     shift.push_back(c.start.back() - first);
   }
   // Away from the ends the window is the span itself; near them it is shifted and cut.
-  at::Tensor moved = placed.permute({0, 2, 1}).contiguous();
   if (c.width != span || std::any_of(shift.begin(), shift.end(), [](int64_t v) { return v != 0; })) {
-    moved = gather_windows(moved, torch::arange(B, rows_.options()), shift, c.width, 0.0);
+    moved = gather_windows(moved, each_row(B), shift, c.width, 0.0);
   }
-  c.value = gather_windows(values_[static_cast<size_t>(id)], rows_, c.start, c.width).add_(moved);
+  c.value = gather_windows(values_[static_cast<size_t>(id)], rows_host_, c.start, c.width).add_(moved);
   return c;
+}
+
+// Which exact way runs a stride-1 convolution fastest depends on its shapes (measured on this
+// machine's OpenBLAS and oneDNN, docs/benchmarks.md): few output channels favour the transposed
+// convolution; a change that is wide next to the kernel's reach favours recomputing the window
+// (one dense conv); a narrow change favours the GEMM over its columns. The rule depends on shapes
+// only, so a run is reproducible to the bit.
+IncrementalEngine::Change IncrementalEngine::conv(int id, const Change& in) {
+  const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
+  if (node.stride != 1 || node.groups != 1) return recompute_window(id, in);
+  const int64_t reach = (node.kernel - 1) * node.dilation;
+  if (node.weight.size(0) < 16) return conv_delta(id, in, /*transposed=*/true);
+  if (reach <= in.width) return recompute_window(id, in);
+  return conv_delta(id, in, /*transposed=*/false);
 }
 
 // Pooling and strided / grouped convolution: the outputs whose kernel reaches the change,
@@ -117,7 +145,7 @@ IncrementalEngine::Change IncrementalEngine::linear_after_flatten(int id, const 
   const int source = graph_.nodes[static_cast<size_t>(node.inputs[0])].inputs[0];
   const at::Tensor& ref_in = values_[static_cast<size_t>(source)];
   const int64_t B = in.value.size(0), C = in.value.size(1), w = in.width;
-  at::Tensor delta = in.value - gather_windows(ref_in, rows_, in.start, w);
+  at::Tensor delta = in.value - gather_windows(ref_in, rows_host_, in.start, w);
   delta = delta.permute({0, 2, 1}).reshape({B, w * C});
   const at::Tensor& by_position = cached(id, kLinearByPosition);
   std::map<int64_t, std::vector<int64_t>> groups;
@@ -150,7 +178,7 @@ IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
   out = out.reshape({out.size(0), out.size(1)});
   at::Tensor pos = positions(in.start, in.width, ref_in.device());
   if (node.reduce != ReduceOp::kMax) {
-    at::Tensor delta = (in.value - gather_windows(ref_in, rows_, in.start, in.width)).sum(2);
+    at::Tensor delta = (in.value - gather_windows(ref_in, rows_host_, in.start, in.width)).sum(2);
     c.value = (node.reduce == ReduceOp::kMean ? out + delta / static_cast<double>(L) : out + delta).reshape(shape);
     return c;
   }
@@ -162,14 +190,18 @@ IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
   at::Tensor redo_host = redo.to(torch::kCPU);
   if (redo.numel() > 0) {
     at::Tensor saved = rows_;
+    const std::vector<int64_t> saved_host = rows_host_;
     std::vector<int64_t> idx(redo_host.data_ptr<int64_t>(), redo_host.data_ptr<int64_t>() + redo_host.numel());
     Change sub = in;
     sub.value = in.value.index_select(0, redo);
     sub.start.clear();
     for (int64_t b : idx) sub.start.push_back(in.start[static_cast<size_t>(b)]);
     rows_ = saved.index_select(0, redo);
+    rows_host_.clear();
+    for (int64_t b : idx) rows_host_.push_back(saved_host[static_cast<size_t>(b)]);
     at::Tensor full = window(node.inputs[0], sub, std::vector<int64_t>(idx.size(), 0), L);
     rows_ = saved;
+    rows_host_ = saved_host;
     out.index_copy_(0, redo, full.amax(2));
   }
   c.value = out.reshape(shape);

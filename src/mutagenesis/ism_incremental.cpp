@@ -65,6 +65,7 @@ std::optional<IsmResult> ism_incremental(Model& model, const at::Tensor& X, cons
     ModelBatch batch = runner.prepare(X.narrow(0, c0, rows), chunk_args(args, c0, rows));
     ModelOutput reference = runner.forward(batch);
     std::vector<at::Tensor> graph_out = engine.set_reference(batch.x, batch.args);
+    result.reference_bytes = std::max(result.reference_bytes, engine.reference_bytes());
     if (c0 == 0) {
       std::string differs = disagreement(reference, graph_out);
       if (!differs.empty()) {

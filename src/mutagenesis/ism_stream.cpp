@@ -1,5 +1,7 @@
 #include "seqnn/mutagenesis/ism_stream.h"
 
+#include <algorithm>
+
 #include "seqnn/inference/output_columns.h"
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/util/error.h"
@@ -38,6 +40,7 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
     IsmResult r = ism(model, x, {}, ism_opts);
     writer.write(ism_arrays(r, opts.mode), chunk.labels);
     result.engine = r.engine;
+    result.reference_bytes = std::max(result.reference_bytes, r.reference_bytes);
     if (result.engine_note.empty()) result.engine_note = r.engine_note;
     result.sequences += x.size(0);
     result.passes = bar.done();  // mutants x MC samples

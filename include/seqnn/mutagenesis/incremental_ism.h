@@ -51,14 +51,18 @@ class IncrementalEngine {
  private:
   OpGraph graph_;
   std::vector<at::Tensor> values_;  // the reference pass
+  std::vector<int> last_use_;       // per node, the last node that reads it
   at::Tensor rows_;                 // (B) reference row of each mutant in the current batch
+  std::vector<int64_t> rows_host_;  // the same, on the host
   std::map<int, at::Tensor> cache_; // per-node weight layouts and argmaxes, built on first use
 
   Change step(int id, const std::vector<Change>& changes, const std::vector<int64_t>& positions,
               const std::vector<int64_t>& channels);
   Change position_wise(int id, const std::vector<Change>& changes);
   Change row_wise(int id, const std::vector<Change>& changes);
-  Change conv_delta(int id, const Change& in);
+  Change conv(int id, const Change& in);
+  Change conv_delta(int id, const Change& in, bool transposed);
+  at::Tensor conv_taps(int id, const at::Tensor& delta, bool transposed);
   Change recompute_window(int id, const Change& in);
   Change crop(int id, const Change& in);
   Change linear_after_flatten(int id, const Change& in);

@@ -44,6 +44,7 @@ struct IsmResult {
   int64_t samples = 0;
   IsmEngine engine = IsmEngine::kNaive;  // the engine that ran
   std::string engine_note;               // with kAuto: why the incremental engine did not run
+  int64_t reference_bytes = 0;           // incremental: the stored reference values (largest chunk)
 };
 
 IsmResult ism(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args = {},

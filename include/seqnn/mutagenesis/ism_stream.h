@@ -31,6 +31,7 @@ struct IsmStreamResult {
   std::vector<std::string> files;
   IsmEngine engine = IsmEngine::kNaive;  // the engine that ran (the last chunk's)
   std::string engine_note;               // why the incremental engine did not run, if it did not
+  int64_t reference_bytes = 0;           // incremental: the largest chunk's stored reference values
 };
 
 // Every sequence must have one length (the model's input length when it has one).
