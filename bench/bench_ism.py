@@ -9,7 +9,8 @@ Models (random weights, scripted; architectures in bench_models.py):
 The Python loop is the usual notebook ISM: for every position and every non-reference base, copy
 the one-hot sequence and set the base, run the mutants in batches of B with model(batch.float())
 under inference mode. seqnn runs `seqnn ism --mode raw` (FASTA -> .npy); its time is the one it
-reports (model loading excluded, as it is for the Python loop); wall time includes process start.
+reports (model loading excluded, as it is for the Python loop), the median of REPEATS runs
+(default 3); wall time includes process start.
 Both outputs are compared. Also printed: mutants/s times the model's FLOPs per forward pass (the
 rate a full forward pass per mutant would need) and seqnn's peak RSS.
 Usage: /usr/bin/python3 bench/bench_ism.py [BUILD_DIR] [THREADS] [BATCH] [CASE ...]
@@ -38,6 +39,7 @@ CASES = {  # name: (architecture, length, window start, window end)
     "bpnet": (bench_models.bpnet, 2114, 907, 1207),
 }
 WANTED = sys.argv[4:] or list(CASES)
+REPEATS = int(os.environ.get("REPEATS", "3"))
 
 
 def forward_flops(model, length):
@@ -102,14 +104,17 @@ def run_case(name, tmp):
     with open(fasta, "w") as f:
         f.write(">s0\n%s\n" % "".join(np.array(list("ACGT"))[idx]))
     out = os.path.join(tmp, name + ".npy")
-    t0 = time.perf_counter()
-    proc = subprocess.run([os.path.join(BUILD, "seqnn"), "ism", "-m", model_path, "-f", fasta, "--mode", "raw",
-                           "-o", out, "--start", str(start), "--end", str(end), "--batch-size", str(B),
-                           "--threads", str(THREADS), "--device", "cpu", "-q"],
-                          check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    summary = proc.stderr.strip().splitlines()[-1]
-    seqnn_secs = float(re.search(r" in ([0-9.]+) s", summary).group(1))
+    runs = []  # seqnn is run REPEATS times (the median counts); the Python loop, far longer, once
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        proc = subprocess.run([os.path.join(BUILD, "seqnn"), "ism", "-m", model_path, "-f", fasta, "--mode", "raw",
+                               "-o", out, "--start", str(start), "--end", str(end), "--batch-size", str(B),
+                               "--threads", str(THREADS), "--device", "cpu", "-q"],
+                              check=True, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        summary = proc.stderr.strip().splitlines()[-1]
+        runs.append((float(re.search(r" in ([0-9.]+) s", summary).group(1)), wall, summary))
+    seqnn_secs, wall, summary = sorted(runs)[len(runs) // 2]
     rss = float(re.search(r"peak RSS ([0-9.]+) MiB", summary).group(1))
     engine = re.search(r"\((\w+) engine\)", summary).group(1)
     outputs = ["mutants"] if len(want) == 1 else ["%d.mutants" % i for i in range(len(want))]

@@ -44,7 +44,7 @@ void run_ism(const IsmArgs& a) {
   }
 
   const std::string mc = opts.ism.mc.enabled() ? " x " + std::to_string(opts.ism.mc.samples) + " MC samples" : "";
-  std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s (%s engine) on %s in %.1f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",
+  std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s (%s engine) on %s in %.2f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",
                static_cast<long long>(r.sequences), static_cast<long long>(r.mutants), mc.c_str(), enum_name(r.engine, ism_engine_names()), device.c_str(), r.seconds,
                r.passes / std::max(r.seconds, 1e-9), peak_rss_mib(), join(r.files, ' ').c_str());
 }

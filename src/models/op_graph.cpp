@@ -11,7 +11,8 @@ OpGraphAnalysis analyse_op_graph(Model& model, const at::Tensor& sample, const s
   return model.backend().op_graph(sample, args);
 }
 
-std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, const std::vector<at::Tensor>& args) {
+std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, const std::vector<at::Tensor>& args,
+                                     const DropoutSampler& sample) {
   std::vector<at::Tensor> values;
   values.reserve(graph.nodes.size());
   for (const OpNode& node : graph.nodes) {
@@ -26,7 +27,8 @@ std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, 
     std::vector<at::Tensor> in;
     in.reserve(node.inputs.size());
     for (int i : node.inputs) in.push_back(values[static_cast<size_t>(i)]);
-    values.push_back(node.apply(in));
+    const int id = static_cast<int>(values.size());
+    values.push_back(node.dropout > 0 && sample ? sample(id, node, in[0]) : node.apply(in));
   }
   return values;
 }

@@ -77,6 +77,15 @@ int add_norm_and_activation(OpGraph& g, int x, const torch::nn::BatchNorm1d& bn,
   return x;
 }
 
+// Dropout: the identity here; a Monte-Carlo engine samples its mask (OpNode::dropout).
+int add_dropout(OpGraph& g, int x, double p, const std::string& name, bool has_length) {
+  if (p <= 0) return x;
+  int id = add_unary(g, x, has_length ? OpKind::kPositionWise : OpKind::kRowWise, name + "_dropout", has_length,
+                     [](const at::Tensor& t) { return t; });
+  g.nodes[static_cast<size_t>(id)].dropout = p;
+  return id;
+}
+
 int add_global_pool(OpGraph& g, int x, GlobalPool pool) {
   if (pool == GlobalPool::kFlatten) {
     return add_unary(g, x, OpKind::kFlatten, "flatten", false, [](const at::Tensor& t) { return t.flatten(1); });
@@ -105,6 +114,7 @@ OpGraphAnalysis native_op_graph(const CnnNetImpl& net) {
     x = add_conv(g, x, c, convs.conv(i), name);
     x = add_norm_and_activation(g, x, convs.batch_norm(i), c.activation, name, true);
     if (c.pool > 1) x = add_pool(g, x, c, name + "_pool");
+    x = add_dropout(g, x, c.dropout, name, true);
   }
   x = add_global_pool(g, x, net.config().global_pool);
   const DenseStack& dense = net.dense_stack();
@@ -112,6 +122,7 @@ OpGraphAnalysis native_op_graph(const CnnNetImpl& net) {
     const std::string name = "dense" + std::to_string(i);
     x = add_linear(g, x, dense.linear(i), name);
     x = add_norm_and_activation(g, x, dense.batch_norm(i), dense.layers()[i].activation, name, false);
+    x = add_dropout(g, x, dense.layers()[i].dropout, name, false);
   }
   x = add_linear(g, x, net.output_layer(), "output");
   x = add_norm_and_activation(g, x, torch::nn::BatchNorm1d(nullptr), net.config().output_activation, "output", false);

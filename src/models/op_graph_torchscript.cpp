@@ -382,12 +382,22 @@ class Walker {
     static const std::set<std::string> with_dim = {"softmax", "log_softmax", "cat", "stack", "slice", "select",
                                                    "unsqueeze", "squeeze", "mean", "sum", "amax", "max"};
     if (!elementwise_ops().count(op) && !batch_safe.count(op) && !with_dim.count(op)) throw Blocked{n.op};
+    mark_sampled_dropout(op, n, c);
     if (with_dim.count(op) && c.size() > 1 && (c[1].isInt() || c[1].isIntList())) {
       const int64_t rank = out.dim();  // the output's rank fits unsqueeze and stack too
       for (int64_t d : dims_of(c[1], rank)) {
         if (d == 0) throw Blocked{n.op + " along the batch"};
       }
     }
+  }
+
+  // Dropout in training mode (Monte-Carlo sampling): plain dropout draws one mask entry per
+  // element, which an engine can reproduce; feature and alpha dropout draw otherwise.
+  static void mark_sampled_dropout(const std::string& op, OpNode& n, const std::vector<c10::IValue>& c) {
+    if (op.find("dropout") == std::string::npos || !c.back().isBool() || !c.back().toBool()) return;
+    if (op != "dropout" && op != "dropout_") throw Blocked{n.op + " in training mode"};
+    n.dropout = c[1].toDouble();
+    n.apply = [](const std::vector<at::Tensor>& v) { return v[0]; };
   }
 
   void conv(const std::string& op, OpNode& n, const std::vector<c10::IValue>& c, const at::Tensor& x, bool has_length) {
@@ -436,10 +446,7 @@ class Walker {
 
   void elementwise(const std::string& op, OpNode& n, const std::vector<c10::IValue>& c, int64_t L,
                    const at::Tensor& out) {
-    if ((op == "dropout" || op == "dropout_" || op.find("feature") != std::string::npos || op == "alpha_dropout") &&
-        c.back().isBool() && c.back().toBool()) {
-      throw Blocked{n.op + " in training mode (Monte-Carlo sampling)"};
-    }
+    mark_sampled_dropout(op, n, c);
     if (op == "batch_norm" && c[5].toBool()) throw Blocked{"batch_norm in training mode"};
     if (binary_ops().count(op)) {
       for (const auto& k : c) {

@@ -23,8 +23,20 @@ IncrementalEngine::IncrementalEngine(OpGraph graph) : graph_(std::move(graph)) {
   for (int o : graph_.outputs) last_use_[static_cast<size_t>(o)] = static_cast<int>(graph_.nodes.size());
 }
 
-std::vector<at::Tensor> IncrementalEngine::set_reference(const at::Tensor& x, const std::vector<at::Tensor>& args) {
-  values_ = run_op_graph(graph_, x, args);
+std::vector<at::Tensor> IncrementalEngine::set_reference(const at::Tensor& x, const std::vector<at::Tensor>& args,
+                                                         bool sample_dropout) {
+  masks_.clear();
+  DropoutSampler sample = nullptr;
+  if (sample_dropout) {
+    // at::dropout(input) multiplies input by bernoulli(1 - p) / (1 - p), drawn per element of its
+    // shape: drawn on ones, that factor is the mask itself.
+    sample = [this](int id, const OpNode& node, const at::Tensor& in) {
+      at::Tensor mask = at::dropout(at::ones_like(in), node.dropout, /*train=*/true);
+      masks_[id] = mask;
+      return in * mask;
+    };
+  }
+  values_ = run_op_graph(graph_, x, args, sample);
   cache_.clear();
   std::vector<at::Tensor> outputs;
   for (int id : graph_.outputs) outputs.push_back(values_[static_cast<size_t>(id)]);
@@ -77,6 +89,7 @@ IncrementalEngine::Change IncrementalEngine::step(int id, const std::vector<Chan
     any_whole = any_whole || changes[static_cast<size_t>(i)].state == State::kWhole;
   }
   if (!any) return c;
+  if (node.dropout > 0) return dropout(id, changes[static_cast<size_t>(node.inputs[0])]);
   if (node.kind == OpKind::kPositionWise) return position_wise(id, changes);
   if (node.kind == OpKind::kRowWise) return row_wise(id, changes);
   const Change& in = changes[static_cast<size_t>(node.inputs[0])];
@@ -168,6 +181,21 @@ IncrementalEngine::Change IncrementalEngine::position_wise(int id, const std::ve
     in.push_back(along_length ? window(i, changes[static_cast<size_t>(i)], c.start, width) : reference_rows(i));
   }
   c.value = node.apply(in);
+  return c;
+}
+
+// The identity, or under Monte-Carlo the reference row's mask over the change.
+IncrementalEngine::Change IncrementalEngine::dropout(int id, const Change& in) {
+  auto mask = masks_.find(id);
+  if (mask == masks_.end()) return in;
+  const int source = graph_.nodes[static_cast<size_t>(id)].inputs[0];
+  Change c = in;
+  if (in.state == State::kWindow && graph_.nodes[static_cast<size_t>(id)].has_length) {
+    c.value = in.value * gather_windows(mask->second, rows_host_, in.start, in.width);
+    return c;
+  }
+  c.state = State::kWhole;  // e.g. a flattened window: the whole value
+  c.value = whole(source, in) * mask->second.index_select(0, rows_);
   return c;
 }
 

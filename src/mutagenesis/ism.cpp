@@ -3,7 +3,9 @@
 #include <torch/torch.h>
 
 #include "mutagenesis/ism_edits.h"
+#include "mutagenesis/incremental_check.h"
 #include "mutagenesis/ism_incremental.h"
+#include "seqnn/mutagenesis/incremental_ism.h"
 #include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
 
@@ -46,29 +48,19 @@ IsmResult ism_deterministic(Model& model, const at::Tensor& X, const std::vector
   return result;
 }
 
-// Slots of sequence i that no edit fills (the reference base): flat rows i * Lw * A + slot.
-std::vector<int64_t> identity_rows(const std::vector<Edit>& edits, int64_t i, const Geometry& g) {
-  std::vector<bool> mutated(static_cast<size_t>(g.Lw * g.A), false);
-  for (const auto& e : edits) mutated[static_cast<size_t>(e.slot)] = true;
-  std::vector<int64_t> identity;
-  for (int64_t s = 0; s < g.Lw * g.A; ++s) {
-    if (!mutated[static_cast<size_t>(s)]) identity.push_back(i * g.Lw * g.A + s);
-  }
-  return identity;
-}
-
-// Identity slots: the reference against itself (difference exactly 0).
-void add_identity_slots(std::vector<PairedMoments>& moments, int64_t k, const ModelOutput& ref,
-                        const std::vector<int64_t>& identity) {
-  if (identity.empty()) return;
-  at::Tensor index = torch::tensor(identity, torch::kLong);
-  for (size_t j = 0; j < ref.size(); ++j) {
-    at::Tensor r0 = ref[j].narrow(0, 0, 1).to(torch::kCPU);
-    std::vector<int64_t> shape = r0.sizes().vec();
-    shape[0] = index.size(0);
-    at::Tensor rep = r0.expand(shape);
-    moments[j].add_rows(k, index, rep, rep);
-  }
+// The engine for Monte-Carlo passes: the model's graph with dropout sampled, checked against the
+// model's own forward pass under the same seed; null (with why_not) when it cannot stand in.
+std::unique_ptr<IncrementalEngine> mc_engine(Model& model, BatchRunner& runner, const ModelBatch& sample,
+                                             const McOptions& mc, ModelOutput& layout, std::string& why_not) {
+  std::optional<OpGraph> graph = incremental::model_op_graph(model, sample, why_not);
+  if (!graph) return nullptr;
+  auto engine = std::make_unique<IncrementalEngine>(std::move(*graph));
+  seed_dropout(mc.seed, 1, 0);
+  ModelOutput own = runner.forward(sample);
+  layout = own.with({});
+  seed_dropout(mc.seed, 1, 0);
+  why_not = incremental::graph_disagreement(own, engine->set_reference(sample.x, sample.args, /*sample_dropout=*/true));
+  return why_not.empty() ? std::move(engine) : nullptr;
 }
 
 IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args,
@@ -76,8 +68,17 @@ IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<a
   const McOptions& mc = opts.mc;
   const int64_t B = opts.predict.batch_size;
   const int64_t total = count_edits(X, g) * mc.samples;
-  const int64_t ref_stream = mc.pairing == McPairing::kPaired ? 0 : 1;
+  const bool paired = mc.pairing == McPairing::kPaired;
   BatchRunner runner(model, opts.predict, DropoutSampling::kOn);
+  IsmResult result;
+  std::unique_ptr<IncrementalEngine> engine;
+  ModelOutput layout;  // the model's output kind and names
+  if (opts.engine != IsmEngine::kNaive) {
+    engine = mc_engine(model, runner, runner.prepare(X[0].unsqueeze(0).expand({B, g.A, g.L}), args_for(args, 0, B)), mc,
+                       layout, result.engine_note);
+    if (!engine && opts.engine == IsmEngine::kIncremental) throw Error("incremental ISM cannot run: " + result.engine_note);
+  }
+  result.engine = engine ? IsmEngine::kIncremental : IsmEngine::kNaive;
   std::vector<PairedMoments> moments;
   ModelOutput structure;
   int64_t done = 0;
@@ -85,11 +86,21 @@ IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<a
     for (int64_t i = 0; i < g.N; ++i) {
       at::Tensor x = X[i].to(torch::kInt8).contiguous();
       std::vector<Edit> edits = substitutions(x, g.start, g.end);
-      auto batch_args = args_for(args, i, B);
+      ModelBatch reference_batch = runner.prepare(x.unsqueeze(0).expand({B, g.A, g.L}), args_for(args, i, B));
       // The reference, B times: row r sees exactly the masks that row r of every mutant batch
-      // of this sample sees (same seed, same shape) when pairing; its own masks otherwise.
-      seed_dropout(mc.seed, k, ref_stream);
-      ModelOutput ref = select_targets(runner.forward(x.unsqueeze(0).expand({B, g.A, g.L}), batch_args), opts.targets);
+      // of this sample sees (same seed, same shape) when pairing; its own masks otherwise. The
+      // engine's reference pass draws the mutants' masks (stream 0), so with pairing it is the
+      // reference itself.
+      ModelOutput ref;
+      if (engine) {
+        seed_dropout(mc.seed, k, 0);
+        std::vector<at::Tensor> base = engine->set_reference(reference_batch.x, reference_batch.args, true);
+        if (paired) ref = select_targets(layout.with(base), opts.targets);
+      }
+      if (!paired || !engine) {
+        seed_dropout(mc.seed, k, paired ? 0 : 1);
+        ref = select_targets(runner.forward(reference_batch), opts.targets);
+      }
       if (moments.empty()) {
         structure = ref.with({});
         for (const auto& t : ref.tensors) {
@@ -100,28 +111,44 @@ IsmResult ism_monte_carlo(Model& model, const at::Tensor& X, const std::vector<a
       }
       add_identity_slots(moments, k, ref, identity_rows(edits, i, g));
       const int64_t before = done;
+      auto consume = [&](int64_t first, int64_t n, const ModelOutput& batch_out) {
+        ModelOutput out = select_targets(batch_out, opts.targets);
+        at::Tensor index = slot_rows(edits, static_cast<size_t>(first), n, i, g.Lw * g.A);
+        for (size_t j = 0; j < out.size(); ++j) {
+          moments[j].add_rows(k, index, ref[j].narrow(0, 0, n).to(torch::kCPU), out[j].narrow(0, 0, n).to(torch::kCPU));
+        }
+      };
+      auto progress = [&](int64_t edits_done, int64_t) {
+        done = before + edits_done;
+        if (opts.predict.progress) opts.predict.progress(done, total);
+      };
+      if (engine) {
+        for_each_batch(
+            static_cast<int64_t>(edits.size()), B,
+            [&](int64_t first, int64_t n) {
+              std::vector<int64_t> rows, position, channel;
+              for (int64_t r = 0; r < n; ++r) {
+                const Edit& e = edits[static_cast<size_t>(first + r)];
+                rows.push_back(r);  // mutant r of the batch shares reference row r's masks
+                position.push_back(e.position);
+                channel.push_back(e.channel);
+              }
+              consume(first, n, ref.with(engine->mutants(rows, position, channel)));
+            },
+            progress);
+        continue;
+      }
       runner.run(
           static_cast<int64_t>(edits.size()), B,
           [&](int64_t first, int64_t n) {
             // Padded to B rows so every batch has the reference's shape (and masks).
-            ModelBatch batch{build_mutants(x, edits, static_cast<size_t>(first), n, B), batch_args};
+            ModelBatch batch{build_mutants(x, edits, static_cast<size_t>(first), n, B), reference_batch.args};
             seed_dropout(mc.seed, k, 0);
             return batch;
           },
-          [&](int64_t first, int64_t n, const ModelOutput& batch_out) {
-            ModelOutput out = select_targets(batch_out, opts.targets);
-            at::Tensor index = slot_rows(edits, static_cast<size_t>(first), n, i, g.Lw * g.A);
-            for (size_t j = 0; j < out.size(); ++j) {
-              moments[j].add_rows(k, index, ref[j].narrow(0, 0, n).to(torch::kCPU), out[j].narrow(0, 0, n).to(torch::kCPU));
-            }
-          },
-          [&](int64_t edits_done, int64_t) {
-            done = before + edits_done;
-            if (opts.predict.progress) opts.predict.progress(done, total);
-          });
+          consume, progress);
     }
   }
-  IsmResult result;
   result.samples = mc.samples;
   result.output_names = structure.names;
   for (const auto& m : moments) {

@@ -125,4 +125,29 @@ std::vector<at::Tensor> shape_slots(const std::vector<at::Tensor>& slots, const 
   return shaped;
 }
 
+// Slots of sequence i that no edit fills (the reference base): flat rows i * Lw * A + slot.
+std::vector<int64_t> identity_rows(const std::vector<Edit>& edits, int64_t i, const Geometry& g) {
+  std::vector<bool> mutated(static_cast<size_t>(g.Lw * g.A), false);
+  for (const auto& e : edits) mutated[static_cast<size_t>(e.slot)] = true;
+  std::vector<int64_t> identity;
+  for (int64_t s = 0; s < g.Lw * g.A; ++s) {
+    if (!mutated[static_cast<size_t>(s)]) identity.push_back(i * g.Lw * g.A + s);
+  }
+  return identity;
+}
+
+// Identity slots: the reference against itself (difference exactly 0).
+void add_identity_slots(std::vector<PairedMoments>& moments, int64_t k, const ModelOutput& ref,
+                        const std::vector<int64_t>& identity) {
+  if (identity.empty()) return;
+  at::Tensor index = torch::tensor(identity, torch::kLong);
+  for (size_t j = 0; j < ref.size(); ++j) {
+    at::Tensor r0 = ref[j].narrow(0, 0, 1).to(torch::kCPU);
+    std::vector<int64_t> shape = r0.sizes().vec();
+    shape[0] = index.size(0);
+    at::Tensor rep = r0.expand(shape);
+    moments[j].add_rows(k, index, rep, rep);
+  }
+}
+
 }  // namespace seqnn::ism_detail

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "seqnn/inference/mc_dropout.h"
 #include "seqnn/mutagenesis/ism.h"
 
 namespace seqnn::ism_detail {
@@ -37,5 +38,11 @@ int64_t count_edits(const at::Tensor& X, const Geometry& g);
 std::vector<at::Tensor> reference_slots(const ModelOutput& reference, const Geometry& g);
 // Slots back to (N, Lw, A, outputs...).
 std::vector<at::Tensor> shape_slots(const std::vector<at::Tensor>& slots, const ModelOutput& reference, const Geometry& g);
+
+// Slots of sequence i that no edit fills (the reference base): flat rows i * Lw * A + slot.
+std::vector<int64_t> identity_rows(const std::vector<Edit>& edits, int64_t i, const Geometry& g);
+// Identity slots: the reference against itself (difference exactly 0).
+void add_identity_slots(std::vector<PairedMoments>& moments, int64_t k, const ModelOutput& ref,
+                        const std::vector<int64_t>& identity);
 
 }  // namespace seqnn::ism_detail

@@ -48,6 +48,10 @@ struct OpNode {
 
   ReduceOp reduce = ReduceOp::kMean;  // kReduce
   bool keepdim = false;
+
+  // A dropout layer (position-wise or row-wise): the identity in eval mode; a Monte-Carlo pass
+  // multiplies by a mask it samples (seqnn::IncrementalEngine keeps the masks per sample).
+  double dropout = 0.0;
 };
 
 struct OpGraph {
@@ -70,7 +74,10 @@ struct OpGraphAnalysis {
 // run once to learn shapes. Native CNNs are described from their config.
 OpGraphAnalysis analyse_op_graph(Model& model, const at::Tensor& sample, const std::vector<at::Tensor>& args);
 
-// Runs the graph on whole tensors: every node's value, in node order.
-std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, const std::vector<at::Tensor>& args);
+// Runs the graph on whole tensors: every node's value, in node order. Dropout nodes are the
+// identity, or, given `sample`, what it returns for (node id, node, input).
+using DropoutSampler = std::function<at::Tensor(int, const OpNode&, const at::Tensor&)>;
+std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, const std::vector<at::Tensor>& args,
+                                     const DropoutSampler& sample = nullptr);
 
 }  // namespace seqnn

@@ -28,7 +28,11 @@ class IncrementalEngine {
 
   // The reference pass over x (R, A, L) and its extra arguments, already in the compute dtype
   // and on the device; every node's value is kept. Returns the model's outputs (R, ...).
-  std::vector<at::Tensor> set_reference(const at::Tensor& x, const std::vector<at::Tensor>& args);
+  // With sample_dropout (Monte-Carlo), each dropout node draws its mask as the model's own
+  // forward pass would (same ops, same order, so the same random numbers) and keeps it: every
+  // mutant of reference row r then sees row r's masks, and differs from it only in its window.
+  std::vector<at::Tensor> set_reference(const at::Tensor& x, const std::vector<at::Tensor>& args,
+                                        bool sample_dropout = false);
 
   // The outputs (B, ...) of B substitutions: mutant b is reference row rows[b] with the base at
   // positions[b] replaced by one-hot channel channels[b].
@@ -52,6 +56,7 @@ class IncrementalEngine {
   OpGraph graph_;
   std::vector<at::Tensor> values_;  // the reference pass
   std::vector<int> last_use_;       // per node, the last node that reads it
+  std::map<int, at::Tensor> masks_; // Monte-Carlo: per dropout node, the mask scaled by 1 / (1 - p)
   at::Tensor rows_;                 // (B) reference row of each mutant in the current batch
   std::vector<int64_t> rows_host_;  // the same, on the host
   std::map<int, at::Tensor> cache_; // per-node weight layouts and argmaxes, built on first use
@@ -59,6 +64,7 @@ class IncrementalEngine {
   Change step(int id, const std::vector<Change>& changes, const std::vector<int64_t>& positions,
               const std::vector<int64_t>& channels);
   Change position_wise(int id, const std::vector<Change>& changes);
+  Change dropout(int id, const Change& in);
   Change row_wise(int id, const std::vector<Change>& changes);
   Change conv(int id, const Change& in);
   Change conv_delta(int id, const Change& in, bool transposed);
