@@ -3,6 +3,7 @@
 // mutants from any sequence of the chunk.
 #include <torch/torch.h>
 
+#include "mutagenesis/incremental_check.h"
 #include "mutagenesis/ism_edits.h"
 #include "mutagenesis/ism_incremental.h"
 #include "seqnn/inference/batch_runner.h"
@@ -22,19 +23,6 @@ struct ChunkEdit {
   Edit edit;
 };
 
-// How far the graph's outputs are from the model's (0 when they agree to float rounding).
-std::string disagreement(const ModelOutput& model, const std::vector<at::Tensor>& graph) {
-  if (model.size() != graph.size()) return "the graph has " + std::to_string(graph.size()) + " outputs, the model " + std::to_string(model.size());
-  for (size_t j = 0; j < graph.size(); ++j) {
-    if (model[j].sizes() != graph[j].sizes()) return "output " + model.names[j] + " has another shape";
-    at::Tensor a = model[j].to(torch::kDouble), b = graph[j].to(torch::kDouble);
-    const double scale = 1.0 + a.abs().max().item<double>();
-    const double diff = (a - b).abs().max().item<double>();
-    if (!(diff <= 1e-5 * scale)) return "output " + model.names[j] + " differs by " + std::to_string(diff);
-  }
-  return "";
-}
-
 std::vector<at::Tensor> chunk_args(const std::vector<at::Tensor>& args, int64_t first, int64_t n) {
   std::vector<at::Tensor> out;
   for (const auto& a : args) out.push_back(a.narrow(0, first, n));
@@ -48,12 +36,9 @@ std::optional<IsmResult> ism_incremental(Model& model, const at::Tensor& X, cons
   BatchRunner runner(model, opts.predict);
   const int64_t first_rows = std::min<int64_t>(g.N, kReferenceChunk);
   ModelBatch first = runner.prepare(X.narrow(0, 0, first_rows), chunk_args(args, 0, first_rows));
-  OpGraphAnalysis analysis = analyse_op_graph(model, first.x, first.args);
-  if (!analysis.graph) {
-    why_not = "the model's " + analysis.blocked_by + " is not supported";
-    return std::nullopt;
-  }
-  IncrementalEngine engine(std::move(*analysis.graph));
+  std::optional<OpGraph> graph = incremental::model_op_graph(model, first, why_not);
+  if (!graph) return std::nullopt;
+  IncrementalEngine engine(std::move(*graph));
   IsmResult result;
   result.engine = IsmEngine::kIncremental;
   std::vector<ModelOutput> references;
@@ -66,11 +51,8 @@ std::optional<IsmResult> ism_incremental(Model& model, const at::Tensor& X, cons
     ModelOutput reference = runner.forward(batch);
     std::vector<at::Tensor> graph_out = engine.set_reference(batch.x, batch.args);
     if (c0 == 0) {
-      std::string differs = disagreement(reference, graph_out);
-      if (!differs.empty()) {
-        why_not = "the model's op graph does not reproduce its forward pass (" + differs + ")";
-        return std::nullopt;
-      }
+      why_not = incremental::graph_disagreement(reference, graph_out);
+      if (!why_not.empty()) return std::nullopt;
     }
     ModelOutput selected = select_targets(reference, opts.targets);
     ModelOutput on_cpu = selected.with({});
