@@ -26,22 +26,59 @@ struct PairSnvs {
   int64_t count = 0;
 };
 
+// Per pair of (N, A, L) windows: how many columns differ (an N column against a base differs
+// too) and the last that does.
+struct ChangedColumns {
+  std::vector<int64_t> count, last;
+};
+
+ChangedColumns changed_columns(const at::Tensor& r, const at::Tensor& a) {
+  const int64_t N = r.size(0), A = r.size(1), L = r.size(2);
+  // Channel by channel: a reduction over the alphabet axis would stride across the windows.
+  const at::Tensor ne = r.ne(a);
+  at::Tensor differs = ne.select(1, 0).clone();
+  for (int64_t c = 1; c < A; ++c) differs.logical_or_(ne.select(1, c));
+  differs = differs.contiguous();
+  const bool* d = differs.data_ptr<bool>();
+  ChangedColumns out{std::vector<int64_t>(static_cast<size_t>(N), 0), std::vector<int64_t>(static_cast<size_t>(N), 0)};
+  for (int64_t i = 0; i < N; ++i) {
+    for (int64_t l = 0; l < L; ++l) {
+      if (!d[i * L + l]) continue;
+      ++out.count[static_cast<size_t>(i)];
+      out.last[static_cast<size_t>(i)] = l;
+    }
+  }
+  return out;
+}
+
+// The base a column of A values holds, or -1 when it is not one-hot (an N holds none).
+int64_t one_base(const double* column, int64_t A) {
+  int64_t base = -1;
+  for (int64_t c = 0; c < A; ++c) {
+    if (column[c] == 1.0 && base < 0) {
+      base = c;
+    } else if (column[c] != 0.0) {
+      return -1;
+    }
+  }
+  return base;
+}
+
 PairSnvs find_pair_snvs(const at::Tensor& ref, const at::Tensor& alt) {
   const at::Tensor r = ref.to(torch::kCPU), a = alt.to(torch::kCPU);
   const int64_t N = r.size(0), A = r.size(1);
-  const at::Tensor differs = (r != a).any(1);  // (N, L); an N column against a base differs too
-  const at::Tensor first = differs.to(torch::kLong).argmax(1);
-  const at::Tensor column = a.gather(2, first.view({N, 1, 1}).expand({N, A, 1})).squeeze(2).to(torch::kDouble);
-  // alt must hold one base there: an N in alt is no substitution the engine can make.
-  const at::Tensor one_base = ((column == 0) | (column == 1)).all(1) & (column.sum(1) == 1);
-  const at::Tensor snv = ((differs.sum(1) == 1) & one_base).contiguous();
-  const at::Tensor channel = column.argmax(1).contiguous(), position = first.contiguous();
+  const ChangedColumns changed = changed_columns(r, a);
+  const at::Tensor index = torch::tensor(changed.last, torch::kLong).view({N, 1, 1}).expand({N, A, 1});
+  const at::Tensor columns = a.gather(2, index).squeeze(2).to(torch::kDouble).contiguous();  // (N, A)
   PairSnvs out;
-  for (int64_t i = 0; i < N; ++i) {
-    const bool is_snv = snv.data_ptr<bool>()[i];
-    out.position.push_back(is_snv ? position.data_ptr<int64_t>()[i] : -1);
-    out.channel.push_back(is_snv ? channel.data_ptr<int64_t>()[i] : -1);
-    out.count += is_snv;
+  out.position.assign(static_cast<size_t>(N), -1);
+  out.channel.assign(static_cast<size_t>(N), -1);
+  for (size_t i = 0; i < static_cast<size_t>(N); ++i) {
+    const int64_t base = changed.count[i] == 1 ? one_base(columns.data_ptr<double>() + i * A, A) : -1;
+    if (base < 0) continue;
+    out.position[i] = changed.last[i];
+    out.channel[i] = base;
+    ++out.count;
   }
   return out;
 }
