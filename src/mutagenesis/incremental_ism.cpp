@@ -17,7 +17,7 @@ IncrementalEngine::IncrementalEngine(OpGraph graph) : graph_(std::move(graph)) {
 
 std::vector<at::Tensor> IncrementalEngine::set_reference(const at::Tensor& x, const std::vector<at::Tensor>& args) {
   values_ = run_op_graph(graph_, x, args);
-  cache_.clear();
+  reference_cache_.clear();
   std::vector<at::Tensor> outputs;
   for (int id : graph_.outputs) outputs.push_back(values_[static_cast<size_t>(id)]);
   return outputs;
