@@ -64,13 +64,7 @@ void register_ism(CLI::App& app) {
       ->check(CLI::IsMember(ism_mode_names()))
       ->capture_default_str();
   add_batch_size_option(cmd, a->batch_size, "mutants per forward pass");
-  std::vector<std::string> engines;
-  for (const auto& e : ism_engine_names()) engines.emplace_back(e.name);
-  cmd->add_option("--ism-engine", a->engine,
-                  "incremental (recompute only what a substitution reaches), naive (whole model per mutant) "
-                  "or auto (incremental when the model allows it)")
-      ->check(CLI::IsMember(engines))
-      ->capture_default_str();
+  add_ism_engine_option(cmd, a->engine);
   add_chunk_option(cmd, a->chunk, "sequences mutated at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);
   add_common_options(cmd, a->common);

@@ -14,7 +14,7 @@ namespace {
 struct ScoreVariantsArgs {
   CommonOptions common;
   McCliOptions mc;
-  std::string model, genome, vcf, out, rc = "none";
+  std::string model, genome, vcf, out, rc = "none", engine = "auto";
   std::vector<std::string> scores = {"diff"}, targets;
   int64_t length = 0;
   int64_t batch_size = 64;
@@ -30,6 +30,7 @@ VcfScoringOptions scoring_options(const ScoreVariantsArgs& a, const ModelInfo& i
   o.scoring.predict.batch_size = a.batch_size;
   o.scoring.predict.device = device;
   o.scoring.mc = to_mc_options(a.mc);
+  o.scoring.engine = parse_enum(a.engine, ism_engine_names(), "--ism-engine");
   o.chunk = a.chunk;
   o.out = a.out;
   o.input_name = a.vcf;
@@ -46,11 +47,14 @@ void run_score_variants(const ScoreVariantsArgs& a) {
   const VcfScoringResult r = score_vcf(model, genome, vcf, opts);
 
   std::fputs(r.skip_report.c_str(), stderr);
+  if (!r.engine_note.empty()) std::fprintf(stderr, "seqnn score-variants: full forward passes: %s\n", r.engine_note.c_str());
   const std::string mc = opts.scoring.mc.enabled() ? ", " + std::to_string(a.mc.samples) + " MC samples (" + a.mc.pairing + ")" : "";
   std::fprintf(stderr,
-               "seqnn score-variants: %lld variants read, %lld scored, %lld skipped, %lld windows padded at a "
-               "chromosome end; %zu tasks%s on %s in %.1f s (%.0f variants/s); peak RSS %.0f MiB -> %s\n",
-               static_cast<long long>(r.read), static_cast<long long>(r.scored), static_cast<long long>(r.skipped),
+               "seqnn score-variants: %lld variants read, %lld scored (%lld on the incremental engine), %lld skipped, "
+               "%lld windows padded at a chromosome end; %zu tasks%s on %s in %.1f s (%.0f variants/s); peak RSS "
+               "%.0f MiB -> %s\n",
+               static_cast<long long>(r.read), static_cast<long long>(r.scored), static_cast<long long>(r.incremental),
+               static_cast<long long>(r.skipped),
                static_cast<long long>(r.padded), r.targets.size(), mc.c_str(), device.c_str(), r.seconds,
                r.read / std::max(r.seconds, 1e-9), peak_rss_mib(), join(r.files, ' ').c_str());
 }
@@ -72,6 +76,7 @@ void register_score_variants(CLI::App& app) {
       ->check(CLI::IsMember({"none", "mean", "max"}))
       ->capture_default_str();
   add_target_option(cmd, a->targets);
+  add_ism_engine_option(cmd, a->engine);
   add_batch_size_option(cmd, a->batch_size, "windows per forward pass");
   add_chunk_option(cmd, a->chunk, "variants read and scored at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "seqnn/mutagenesis/ism.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/runtime_info.h"
 
@@ -62,6 +63,17 @@ CLI::Option* add_chunk_option(CLI::App* cmd, int64_t& n, const std::string& help
 
 CLI::Option* add_target_option(CLI::App* cmd, std::vector<std::string>& targets) {
   return cmd->add_option("--target", targets, "output columns to keep, by index or name (default: all)")->type_name("COLUMN");
+}
+
+CLI::Option* add_ism_engine_option(CLI::App* cmd, std::string& engine) {
+  std::vector<std::string> engines;
+  for (const auto& e : ism_engine_names()) engines.emplace_back(e.name);
+  return cmd
+      ->add_option("--ism-engine", engine,
+                   "incremental (recompute only what a substitution reaches), naive (whole model per mutant) "
+                   "or auto (incremental when the model allows it)")
+      ->check(CLI::IsMember(engines))
+      ->capture_default_str();
 }
 
 CLI::Option* add_epochs_option(CLI::App* cmd, int64_t& epochs) {

@@ -47,6 +47,9 @@ CLI::Option* add_batch_size_option(CLI::App* cmd, int64_t& n, const std::string&
 CLI::Option* add_chunk_option(CLI::App* cmd, int64_t& n, const std::string& help);
 // --target NAME|INDEX ...: output columns to keep (default all).
 CLI::Option* add_target_option(CLI::App* cmd, std::vector<std::string>& targets);
+// --ism-engine auto|incremental|naive: how single-base mutants are computed (ism, score-variants);
+// parse the value with parse_enum(engine, ism_engine_names(), "--ism-engine").
+CLI::Option* add_ism_engine_option(CLI::App* cmd, std::string& engine);
 
 // The training vocabulary (train, train-lm, rna train, deepseq train).
 // --epochs INT > 0.

@@ -37,7 +37,7 @@ std::vector<at::Tensor> IncrementalEngine::set_reference(const at::Tensor& x, co
     };
   }
   values_ = run_op_graph(graph_, x, args, sample);
-  cache_.clear();
+  reference_cache_.clear();
   std::vector<at::Tensor> outputs;
   for (int id : graph_.outputs) outputs.push_back(values_[static_cast<size_t>(id)]);
   return outputs;

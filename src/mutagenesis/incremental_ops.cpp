@@ -23,8 +23,9 @@ enum CacheSlot { kConvGemm = 0, kLinearByPosition = 1, kArgmax = 2, kConvTranspo
 
 const at::Tensor& IncrementalEngine::cached(int id, int which) {
   const int key = id * 4 + which;
-  auto it = cache_.find(key);
-  if (it != cache_.end()) return it->second;
+  std::map<int, at::Tensor>& cache = which == kArgmax ? reference_cache_ : layouts_;
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
   const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
   at::Tensor t;
   if (which == kConvGemm) {
@@ -40,7 +41,7 @@ const at::Tensor& IncrementalEngine::cached(int id, int which) {
   } else {
     t = values_[static_cast<size_t>(node.inputs[0])].argmax(2);
   }
-  return cache_.emplace(key, t).first->second;
+  return cache.emplace(key, t).first->second;
 }
 
 // Stride-1 convolution: Δout = W ∗ Δin over the changed input columns, added to the stored

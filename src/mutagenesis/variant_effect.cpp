@@ -2,11 +2,30 @@
 
 #include <torch/torch.h>
 
+#include "mutagenesis/pairs_incremental.h"
+#include "mutagenesis/strands.h"
 #include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
+
+namespace strands {
+
+at::Tensor reverse_strand(const at::Tensor& x) { return x.flip({1, 2}); }
+
+ModelOutput combine_strands(const ModelOutput& fwd, const ModelOutput& rev, StrandCombine rc) {
+  std::vector<at::Tensor> out;
+  for (size_t j = 0; j < fwd.size(); ++j) {
+    out.push_back(rc == StrandCombine::kMean ? (fwd[j] + rev[j]) / 2 : torch::maximum(fwd[j], rev[j]));
+  }
+  return fwd.with(std::move(out));
+}
+
+}  // namespace strands
+
 namespace {
+using strands::combine_strands;
+using strands::reverse_strand;
 
 void check_pair_shapes(const at::Tensor& ref, const at::Tensor& alt) {
   if (ref.sizes() != alt.sizes()) {
@@ -23,16 +42,6 @@ at::Tensor padded_rows(const at::Tensor& x, int64_t start, int64_t n, int64_t ro
   std::vector<int64_t> shape = part.sizes().vec();
   shape[0] = rows - n;
   return torch::cat({part, part.narrow(0, n - 1, 1).expand(shape)});
-}
-
-at::Tensor reverse_strand(const at::Tensor& x) { return x.flip({1, 2}); }
-
-ModelOutput combine_strands(const ModelOutput& fwd, const ModelOutput& rev, StrandCombine rc) {
-  std::vector<at::Tensor> out;
-  for (size_t j = 0; j < fwd.size(); ++j) {
-    out.push_back(rc == StrandCombine::kMean ? (fwd[j] + rev[j]) / 2 : torch::maximum(fwd[j], rev[j]));
-  }
-  return fwd.with(std::move(out));
 }
 
 // One prediction of x, strand-combined when asked. Progress counts forward passes over rows.
@@ -64,8 +73,13 @@ StrandCombine parse_strand_combine(const std::string& name) {
 }
 
 PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt, const PredictOptions& opts,
-                               StrandCombine rc) {
+                               StrandCombine rc, IsmEngine engine) {
   check_pair_shapes(ref, alt);
+  std::string why_not;
+  if (engine != IsmEngine::kNaive) {
+    if (auto out = predict_pairs_incremental(model, ref, alt, opts, rc, why_not)) return std::move(*out);
+    if (engine == IsmEngine::kIncremental && !why_not.empty()) throw Error("the incremental engine cannot run: " + why_not);
+  }
   PredictOptions quiet = opts;
   quiet.progress = nullptr;
   PairedPrediction out;
@@ -73,6 +87,7 @@ PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Te
   if (opts.progress) opts.progress(ref.size(0), 2 * ref.size(0));
   out.alt = predict_strands(model, alt, quiet, rc);
   if (opts.progress) opts.progress(2 * ref.size(0), 2 * ref.size(0));
+  out.engine_note = why_not;
   return out;
 }
 

@@ -55,6 +55,8 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
     skipped.add(scored.skipped);
     result.read += static_cast<int64_t>(chunk.size());
     result.scored += static_cast<int64_t>(scored.variants.size());
+    result.incremental += scored.incremental;
+    if (result.engine_note.empty()) result.engine_note = scored.engine_note;
     for (int64_t p : scored.padded) result.padded += p > 0;
     bar.update(result.read);
   }

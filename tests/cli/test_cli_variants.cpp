@@ -244,3 +244,43 @@ TEST(RealData, ScoreChr20VariantsAllRefsMatch) {
     EXPECT_NE(r.output.find(" 0 skipped"), std::string::npos) << vcf << ": " << r.output;
   }
 }
+
+TEST(CliScoreVariants, IsmEngineIncrementalEqualsNaiveAndSaysWhyWhenItCannotRun) {
+  VariantCase c;
+  std::string body = c.header();
+  for (int64_t pos : {20, 300, 301, 450, 990}) body += c.line(pos, std::string(1, c.base(pos)), std::string(1, c.other(pos)));
+  body += c.line(530, c.chrom_seq.substr(529, 3), std::string(1, c.base(530)), "del");
+  body += c.line(540, std::string(1, c.base(540)), std::string(1, c.base(540)) + "TTT", "ins");
+  seqnn::test::write_text(c.vcf, body);
+  // Chunks of 4 put an indel beside SNVs in the second chunk.
+  const std::string base = "score-variants -m " + fixture("deepsea_small.pt") + " -g " + c.genome + " -v " + c.vcf +
+                           " --scores ref alt diff --rc mean --batch-size 3 --chunk 4 -q";
+  auto naive = run_cli(base + " -o " + c.dir.file("naive.tsv") + " --ism-engine naive");
+  auto fast = run_cli(base + " -o " + c.dir.file("fast.tsv") + " --ism-engine incremental");
+  ASSERT_EQ(naive.exit_code, 0) << naive.output;
+  ASSERT_EQ(fast.exit_code, 0) << fast.output;
+  EXPECT_NE(naive.output.find("7 scored (0 on the incremental engine)"), std::string::npos) << naive.output;
+  EXPECT_NE(fast.output.find("7 scored (5 on the incremental engine)"), std::string::npos) << fast.output;
+  auto a = read_tsv(c.dir.file("naive.tsv")), b = read_tsv(c.dir.file("fast.tsv"));
+  ASSERT_EQ(a.size(), 8u);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(a[0], b[0]);
+  for (size_t i = 1; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].size(), b[i].size());
+    for (size_t k = 0; k < 6; ++k) EXPECT_EQ(a[i][k], b[i][k]);
+    for (size_t k = 6; k < a[i].size(); ++k) EXPECT_NEAR(std::stod(a[i][k]), std::stod(b[i][k]), 1e-5) << a[0][k];
+  }
+
+  // A model the engine cannot run: auto says why once, incremental refuses.
+  const std::string lstm = "score-variants -m " + fixture("ism/lstm_head.pt") + " -g " + c.genome + " -v " + c.vcf +
+                           " --length 40 --chunk 2 -q -o " + c.dir.file("lstm.tsv");
+  auto autod = run_cli(lstm);
+  ASSERT_EQ(autod.exit_code, 0) << autod.output;
+  const std::string note = "seqnn score-variants: full forward passes: the model's aten::transpose";
+  const size_t at = autod.output.find(note);
+  EXPECT_NE(at, std::string::npos) << autod.output;
+  EXPECT_EQ(autod.output.find(note, at + 1), std::string::npos) << autod.output;
+  auto refused = run_cli(lstm + " --ism-engine incremental");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("the incremental engine cannot run"), std::string::npos) << refused.output;
+}

@@ -59,7 +59,10 @@ class IncrementalEngine {
   std::map<int, at::Tensor> masks_; // Monte-Carlo: per dropout node, the mask scaled by 1 / (1 - p)
   at::Tensor rows_;                 // (B) reference row of each mutant in the current batch
   std::vector<int64_t> rows_host_;  // the same, on the host
-  std::map<int, at::Tensor> cache_; // per-node weight layouts and argmaxes, built on first use
+  // Built on first use, per node: weight layouts, kept for every reference pass (rebuilding a
+  // large linear layer's for each batch of variant pairs would cost more than the pass saves),
+  // and argmaxes of the reference values, dropped by set_reference.
+  std::map<int, at::Tensor> layouts_, reference_cache_;
 
   Change step(int id, const std::vector<Change>& changes, const std::vector<int64_t>& positions,
               const std::vector<int64_t>& channels);

@@ -14,6 +14,7 @@
 
 #include "seqnn/inference/mc_dropout.h"
 #include "seqnn/inference/predict.h"
+#include "seqnn/mutagenesis/ism.h"
 
 namespace seqnn {
 
@@ -28,11 +29,22 @@ StrandCombine parse_strand_combine(const std::string& name);  // "none", "mean" 
 
 struct PairedPrediction {
   ModelOutput ref, alt;
+  int64_t incremental = 0;  // pairs whose alternative came from the incremental engine
+  std::string engine_note;  // with IsmEngine::kAuto: why the incremental engine did not run
 };
 
 // ref and alt are (N, A, L) with the same shape.
+//
+// Single-base substitutions (a pair whose windows differ in exactly one column, where alt holds
+// one base) can skip most of the alternative's forward pass: with `engine` kAuto or kIncremental
+// and a model the incremental engine runs (mutagenesis/incremental_ism.h), the reference windows
+// take one pass through the model's op graph and each such alternative is that pass plus what its
+// substitution reaches, on both strands with `rc`. Every other pair (indels, several changes, an
+// N in alt) is predicted whole. kIncremental throws seqnn::Error when the engine cannot run the
+// model; kAuto then predicts every pair whole and says why in engine_note.
 PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt,
-                               const PredictOptions& opts = {}, StrandCombine rc = StrandCombine::kNone);
+                               const PredictOptions& opts = {}, StrandCombine rc = StrandCombine::kNone,
+                               IsmEngine engine = IsmEngine::kAuto);
 
 // One summary per model output, each tensor (N, outputs...).
 std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Tensor& ref, const at::Tensor& alt,

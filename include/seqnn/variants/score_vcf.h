@@ -30,6 +30,8 @@ struct VcfScoringResult {
   std::string skip_report;           // SkipLog::report(): empty when nothing was skipped
   double seconds = 0;
   std::vector<std::string> files;
+  int64_t incremental = 0;           // variants whose alternative came from the incremental engine
+  std::string engine_note;           // with IsmEngine::kAuto: why the incremental engine did not run
 };
 
 VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& vcf, const VcfScoringOptions& opts);

@@ -24,6 +24,7 @@ struct VariantScoringOptions {
   std::vector<std::string> targets;                // names or indices of output columns; empty = all
   PredictOptions predict;                          // batch size, device, dtype
   McOptions mc;                                    // samples > 0 adds MC-dropout statistics
+  IsmEngine engine = IsmEngine::kAuto;             // SNVs on the incremental engine (predict_pairs)
 };
 
 // MC statistics reported per variant and task, in this order (names used as column prefixes).
@@ -40,6 +41,8 @@ struct ScoredChunk {
   std::vector<at::Tensor> scores;          // one (n, tasks) float tensor per requested score
   std::vector<at::Tensor> mc;              // one (n, tasks) float64 tensor per MC statistic (when MC)
   std::vector<SkippedVariant> skipped;     // variants of this chunk that were not scored, and why
+  int64_t incremental = 0;                 // scored variants whose alternative came from the incremental engine
+  std::string engine_note;                 // with IsmEngine::kAuto: why the incremental engine did not run
 };
 
 class VariantScorer {
@@ -50,6 +53,7 @@ class VariantScorer {
 
   // Scores a chunk of variants. Variants with a problem (symbolic ALT, bad bases), an unknown
   // chromosome or a REF that does not match the genome are skipped and listed, never scored.
+  // Once the incremental engine was found unable to run the model, later chunks do not try it.
   ScoredChunk score(const std::vector<Variant>& variants);
 
   // Names of the selected task columns (resolved by the constructor).
@@ -63,6 +67,7 @@ class VariantScorer {
   Model& model_;
   const IndexedFasta& genome_;
   VariantScoringOptions opts_;
+  IsmEngine engine_;  // opts_.engine until the engine is found unable to run the model
   std::vector<std::string> all_names_;
   std::vector<int64_t> task_index_;
   std::vector<std::string> task_names_;
