@@ -136,3 +136,26 @@ TEST(IncrementalPairs, UnsupportedModelFallsBackSaysWhyAndStillMatches) {
   expect_same_pairs(naive, autod, 0.0);
   EXPECT_THROW(pairs(m, s, IsmEngine::kIncremental, at::kFloat, StrandCombine::kNone), Error);
 }
+
+TEST(IncrementalPairs, OnePredictorAcrossChunksKeepsItsEngineAndItsFallback) {
+  Model m = Model::load(fixture("deepsea_small.pt"));
+  PredictOptions o;
+  o.batch_size = 4;
+  PairPredictor chunks(m, o, StrandCombine::kMean, IsmEngine::kIncremental);
+  const SnvPairs same{random_one_hot({3, 4, 200}, 5), at::Tensor()};
+  EXPECT_EQ(chunks(same.ref, same.ref).incremental, 0);  // nothing to check the engine on yet
+  for (uint64_t seed : {6, 7}) {
+    const SnvPairs s = snv_pairs(200, {0, 199, 100, -1 - 50, 120}, seed);
+    PairedPrediction fast = chunks(s.ref, s.alt);
+    EXPECT_EQ(fast.incremental, 5);
+    expect_same_pairs(pairs(m, s, IsmEngine::kNaive, at::kFloat, StrandCombine::kMean, 4), fast, 1e-5);
+  }
+  Model lstm = Model::load(fixture("ism/lstm_head.pt"));
+  PairPredictor fallback(lstm, o, StrandCombine::kNone, IsmEngine::kAuto);
+  const SnvPairs s = snv_pairs(40, {3, 30}, 8);
+  for (int call = 0; call < 2; ++call) {
+    PairedPrediction p = fallback(s.ref, s.alt);
+    EXPECT_EQ(p.incremental, 0);
+    EXPECT_NE(p.engine_note.find("aten::transpose"), std::string::npos) << "call " << call;
+  }
+}
