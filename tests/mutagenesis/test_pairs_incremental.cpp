@@ -13,14 +13,9 @@
 
 using namespace seqnn;
 using seqnn::test::fixture;
+using seqnn::test::relative_diff;
 
 namespace {
-
-// Largest |a - b| relative to the scale of a.
-double pair_gap(const at::Tensor& a, const at::Tensor& b) {
-  at::Tensor x = a.to(torch::kDouble), y = b.to(torch::kDouble);
-  return (x - y).abs().max().item<double>() / (1.0 + x.abs().max().item<double>());
-}
 
 // Row i of alt becomes ref with base (ref base + 1 + i % 3) % 4 at positions[i]; a position given
 // as -1 - p puts an N in the reference there first (alt then holds a base where ref holds none).
@@ -58,8 +53,8 @@ void expect_same_pairs(const PairedPrediction& naive, const PairedPrediction& fa
   EXPECT_EQ(naive.ref.names, fast.ref.names);
   for (size_t j = 0; j < naive.ref.size(); ++j) {
     ASSERT_EQ(naive.alt[j].sizes(), fast.alt[j].sizes());
-    EXPECT_LE(pair_gap(naive.ref[j], fast.ref[j]), tol) << "reference, output " << j;
-    EXPECT_LE(pair_gap(naive.alt[j], fast.alt[j]), tol) << "alternative, output " << j;
+    EXPECT_LE(relative_diff(naive.ref[j], fast.ref[j]), tol) << "reference, output " << j;
+    EXPECT_LE(relative_diff(naive.alt[j], fast.alt[j]), tol) << "alternative, output " << j;
   }
 }
 
