@@ -59,6 +59,10 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
   return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
 }
 
+double relative_diff(const at::Tensor& a, const at::Tensor& b) {
+  return max_abs_diff(a, b) / (1.0 + a.to(torch::kFloat64).abs().max().item<double>());
+}
+
 double tensor_diff(const at::Tensor& a, const at::Tensor& b) {
   if (a.sizes() != b.sizes()) {
     ADD_FAILURE() << "shape " << a.sizes() << " != " << b.sizes();

@@ -34,6 +34,8 @@ bool exists(const std::string& path);
 
 // Max |a - b| (after casting both to double); shapes must match.
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
+// max_abs_diff relative to the scale of a: / (1 + max |a|). For results that agree to float rounding.
+double relative_diff(const at::Tensor& a, const at::Tensor& b);
 // Like max_abs_diff, but +inf (and a reported failure) when the shapes differ.
 double tensor_diff(const at::Tensor& a, const at::Tensor& b);
 

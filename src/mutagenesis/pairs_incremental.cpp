@@ -158,24 +158,25 @@ std::optional<IncrementalEngine> checked_engine(Model& model, BatchRunner& runne
 
 }  // namespace
 
-std::optional<PairedPrediction> predict_pairs_incremental(Model& model, const at::Tensor& ref, const at::Tensor& alt,
-                                                          const PredictOptions& opts, StrandCombine rc,
-                                                          std::string& why_not) {
+std::optional<PairedPrediction> SnvPairEngine::predict(Model& model, const at::Tensor& ref, const at::Tensor& alt,
+                                                       const PredictOptions& opts, StrandCombine rc) {
   const PairSnvs snvs = find_pair_snvs(ref, alt);
-  if (snvs.count == 0) return std::nullopt;
+  if (snvs.count == 0 || (tried_ && !engine_)) return std::nullopt;
   BatchRunner runner(model, opts);
-  ModelOutput structure;
-  std::optional<IncrementalEngine> engine = checked_engine(model, runner, ref, structure, why_not);
-  if (!engine) return std::nullopt;
-  const int64_t N = ref.size(0), A = ref.size(1), L = ref.size(2);
+  if (!tried_) {
+    tried_ = true;
+    engine_ = checked_engine(model, runner, ref, structure_, why_not_);
+    if (!engine_) return std::nullopt;
+  }
+  const int64_t N = ref.size(0);
   OutputAssembler refs(N), alts(N);
   auto step = [&](int64_t start, int64_t n) {
     const SnvBatch b = snv_batch(snvs, start, n);
     const at::Tensor r = ref.narrow(0, start, n), a = alt.narrow(0, start, n);
-    PairedPrediction p = engine_strand(*engine, runner, structure, r, a, b);
+    PairedPrediction p = engine_strand(*engine_, runner, structure_, r, a, b);
     if (rc != StrandCombine::kNone) {
-      const PairedPrediction q = engine_strand(*engine, runner, structure, strands::reverse_strand(r),
-                                               strands::reverse_strand(a), b.reversed(L, A));
+      const PairedPrediction q = engine_strand(*engine_, runner, structure_, strands::reverse_strand(r),
+                                               strands::reverse_strand(a), b.reversed(r.size(2), r.size(1)));
       p.ref = strands::combine_strands(p.ref, q.ref, rc);
       p.alt = strands::combine_strands(p.alt, q.alt, rc);
     }

@@ -72,23 +72,33 @@ StrandCombine parse_strand_combine(const std::string& name) {
   throw Error("--rc " + name + ": choose none, mean or max");
 }
 
-PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt, const PredictOptions& opts,
-                               StrandCombine rc, IsmEngine engine) {
+PairPredictor::PairPredictor(Model& model, PredictOptions opts, StrandCombine rc, IsmEngine engine)
+    : model_(model), opts_(std::move(opts)), rc_(rc), engine_(engine), snvs_(std::make_unique<SnvPairEngine>()) {}
+
+PairPredictor::~PairPredictor() = default;
+
+PairedPrediction PairPredictor::operator()(const at::Tensor& ref, const at::Tensor& alt) {
   check_pair_shapes(ref, alt);
-  std::string why_not;
-  if (engine != IsmEngine::kNaive) {
-    if (auto out = predict_pairs_incremental(model, ref, alt, opts, rc, why_not)) return std::move(*out);
-    if (engine == IsmEngine::kIncremental && !why_not.empty()) throw Error("the incremental engine cannot run: " + why_not);
+  if (engine_ != IsmEngine::kNaive) {
+    if (auto out = snvs_->predict(model_, ref, alt, opts_, rc_)) return std::move(*out);
+    if (engine_ == IsmEngine::kIncremental && !snvs_->why_not().empty()) {
+      throw Error("the incremental engine cannot run: " + snvs_->why_not());
+    }
   }
-  PredictOptions quiet = opts;
+  PredictOptions quiet = opts_;
   quiet.progress = nullptr;
   PairedPrediction out;
-  out.ref = predict_strands(model, ref, quiet, rc);
-  if (opts.progress) opts.progress(ref.size(0), 2 * ref.size(0));
-  out.alt = predict_strands(model, alt, quiet, rc);
-  if (opts.progress) opts.progress(2 * ref.size(0), 2 * ref.size(0));
-  out.engine_note = why_not;
+  out.ref = predict_strands(model_, ref, quiet, rc_);
+  if (opts_.progress) opts_.progress(ref.size(0), 2 * ref.size(0));
+  out.alt = predict_strands(model_, alt, quiet, rc_);
+  if (opts_.progress) opts_.progress(2 * ref.size(0), 2 * ref.size(0));
+  if (engine_ == IsmEngine::kAuto) out.engine_note = snvs_->why_not();
   return out;
+}
+
+PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt, const PredictOptions& opts,
+                               StrandCombine rc, IsmEngine engine) {
+  return PairPredictor(model, opts, rc, engine)(ref, alt);
 }
 
 std::vector<PairedMoments::Summary> predict_pairs_mc(Model& model, const at::Tensor& ref, const at::Tensor& alt,

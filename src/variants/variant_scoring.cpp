@@ -24,7 +24,7 @@ at::Tensor flatten_outputs(const ModelOutput& out) {
 const std::vector<std::string>& mc_statistic_names() { return paired_statistic_names(); }
 
 VariantScorer::VariantScorer(Model& model, const IndexedFasta& genome, VariantScoringOptions opts)
-    : model_(model), genome_(genome), opts_(std::move(opts)), engine_(opts_.engine) {
+    : model_(model), genome_(genome), opts_(std::move(opts)), pairs_(model_, opts_.predict, opts_.rc, opts_.engine) {
   if (opts_.length <= 0) throw Error("window length must be positive (give --length or use a model with a fixed input length)");
   if (opts_.scores.empty()) throw Error("no scores requested");
   for (const auto& s : opts_.scores) {
@@ -87,10 +87,9 @@ ScoredChunk VariantScorer::score(const std::vector<Variant>& variants) {
   ChunkEncodeOptions lengths;
   lengths.length = opts_.length;
   at::Tensor ref = one_hot_encode_chunk(refs, alphabet, lengths), alt = one_hot_encode_chunk(alts, alphabet, lengths);
-  PairedPrediction p = predict_pairs(model_, ref, alt, opts_.predict, opts_.rc, engine_);
+  PairedPrediction p = pairs_(ref, alt);
   chunk.incremental = p.incremental;
   chunk.engine_note = p.engine_note;
-  if (!p.engine_note.empty()) engine_ = IsmEngine::kNaive;
   at::Tensor r = select_tasks(p.ref).to(torch::kFloat), a = select_tasks(p.alt).to(torch::kFloat);
   for (const auto& s : opts_.scores) chunk.scores.push_back(variant_score(s, r, a));
 

@@ -11,14 +11,9 @@
 
 using namespace seqnn;
 using seqnn::test::fixture;
+using seqnn::test::relative_diff;
 
 namespace {
-
-// Largest |a - b| relative to the scale of a.
-double relative_gap(const at::Tensor& a, const at::Tensor& b) {
-  at::Tensor x = a.to(torch::kDouble), y = b.to(torch::kDouble);
-  return (x - y).abs().max().item<double>() / (1.0 + x.abs().max().item<double>());
-}
 
 IsmResult run(Model& m, const at::Tensor& X, const std::vector<at::Tensor>& args, int64_t start, int64_t end,
               IsmEngine engine, at::ScalarType dtype, int64_t batch = 13) {
@@ -47,9 +42,9 @@ void expect_engines_agree(Model& m, int64_t L, const std::vector<at::Tensor>& ar
       ASSERT_EQ(naive.mutants.size(), fast.mutants.size());
       for (size_t j = 0; j < naive.mutants.size(); ++j) {
         ASSERT_EQ(naive.mutants[j].sizes(), fast.mutants[j].sizes());
-        EXPECT_LE(relative_gap(naive.mutants[j], fast.mutants[j]), tol)
+        EXPECT_LE(relative_diff(naive.mutants[j], fast.mutants[j]), tol)
             << "output " << j << ", window from " << start << ", " << c10::toString(dtype);
-        EXPECT_LE(relative_gap(naive.reference[j], fast.reference[j]), tol);
+        EXPECT_LE(relative_diff(naive.reference[j], fast.reference[j]), tol);
       }
     }
   }
@@ -170,7 +165,7 @@ TEST(IncrementalIsm, TargetsAndBatchSizesDoNotChangeResults) {
   for (int64_t b : {1, 7, 200}) {
     o.predict.batch_size = b;
     IsmResult fast = ism(m, X, {}, o);
-    EXPECT_LE(relative_gap(naive.mutants[0], fast.mutants[0]), 1e-5) << "batch " << b;
+    EXPECT_LE(relative_diff(naive.mutants[0], fast.mutants[0]), 1e-5) << "batch " << b;
     EXPECT_EQ(fast.mutants[0].size(3), 2);
   }
 }

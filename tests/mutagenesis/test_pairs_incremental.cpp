@@ -13,14 +13,9 @@
 
 using namespace seqnn;
 using seqnn::test::fixture;
+using seqnn::test::relative_diff;
 
 namespace {
-
-// Largest |a - b| relative to the scale of a.
-double pair_gap(const at::Tensor& a, const at::Tensor& b) {
-  at::Tensor x = a.to(torch::kDouble), y = b.to(torch::kDouble);
-  return (x - y).abs().max().item<double>() / (1.0 + x.abs().max().item<double>());
-}
 
 // Row i of alt becomes ref with base (ref base + 1 + i % 3) % 4 at positions[i]; a position given
 // as -1 - p puts an N in the reference there first (alt then holds a base where ref holds none).
@@ -58,8 +53,8 @@ void expect_same_pairs(const PairedPrediction& naive, const PairedPrediction& fa
   EXPECT_EQ(naive.ref.names, fast.ref.names);
   for (size_t j = 0; j < naive.ref.size(); ++j) {
     ASSERT_EQ(naive.alt[j].sizes(), fast.alt[j].sizes());
-    EXPECT_LE(pair_gap(naive.ref[j], fast.ref[j]), tol) << "reference, output " << j;
-    EXPECT_LE(pair_gap(naive.alt[j], fast.alt[j]), tol) << "alternative, output " << j;
+    EXPECT_LE(relative_diff(naive.ref[j], fast.ref[j]), tol) << "reference, output " << j;
+    EXPECT_LE(relative_diff(naive.alt[j], fast.alt[j]), tol) << "alternative, output " << j;
   }
 }
 
@@ -135,4 +130,27 @@ TEST(IncrementalPairs, UnsupportedModelFallsBackSaysWhyAndStillMatches) {
   EXPECT_TRUE(naive.engine_note.empty());
   expect_same_pairs(naive, autod, 0.0);
   EXPECT_THROW(pairs(m, s, IsmEngine::kIncremental, at::kFloat, StrandCombine::kNone), Error);
+}
+
+TEST(IncrementalPairs, OnePredictorAcrossChunksKeepsItsEngineAndItsFallback) {
+  Model m = Model::load(fixture("deepsea_small.pt"));
+  PredictOptions o;
+  o.batch_size = 4;
+  PairPredictor chunks(m, o, StrandCombine::kMean, IsmEngine::kIncremental);
+  const SnvPairs same{random_one_hot({3, 4, 200}, 5), at::Tensor()};
+  EXPECT_EQ(chunks(same.ref, same.ref).incremental, 0);  // nothing to check the engine on yet
+  for (uint64_t seed : {6, 7}) {
+    const SnvPairs s = snv_pairs(200, {0, 199, 100, -1 - 50, 120}, seed);
+    PairedPrediction fast = chunks(s.ref, s.alt);
+    EXPECT_EQ(fast.incremental, 5);
+    expect_same_pairs(pairs(m, s, IsmEngine::kNaive, at::kFloat, StrandCombine::kMean, 4), fast, 1e-5);
+  }
+  Model lstm = Model::load(fixture("ism/lstm_head.pt"));
+  PairPredictor fallback(lstm, o, StrandCombine::kNone, IsmEngine::kAuto);
+  const SnvPairs s = snv_pairs(40, {3, 30}, 8);
+  for (int call = 0; call < 2; ++call) {
+    PairedPrediction p = fallback(s.ref, s.alt);
+    EXPECT_EQ(p.incremental, 0);
+    EXPECT_NE(p.engine_note.find("aten::transpose"), std::string::npos) << "call " << call;
+  }
 }

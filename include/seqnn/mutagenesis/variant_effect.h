@@ -9,6 +9,7 @@
 // McPairing::kIndependent gives the reference its own masks (standard MC dropout).
 #include <ATen/core/Tensor.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,15 +34,38 @@ struct PairedPrediction {
   std::string engine_note;  // with IsmEngine::kAuto: why the incremental engine did not run
 };
 
-// ref and alt are (N, A, L) with the same shape.
+// Predictions of pairs of windows, call after call (the chunks of one stream) with one model,
+// options and engine choice. ref and alt are (N, A, L) with the same shape.
 //
 // Single-base substitutions (a pair whose windows differ in exactly one column, where alt holds
 // one base) can skip most of the alternative's forward pass: with `engine` kAuto or kIncremental
 // and a model the incremental engine runs (mutagenesis/incremental_ism.h), the reference windows
 // take one pass through the model's op graph and each such alternative is that pass plus what its
 // substitution reaches, on both strands with `rc`. Every other pair (indels, several changes, an
-// N in alt) is predicted whole. kIncremental throws seqnn::Error when the engine cannot run the
-// model; kAuto then predicts every pair whole and says why in engine_note.
+// N in alt) is predicted whole. The graph is analysed and checked against the model on the first
+// call with a substitution and kept, so the model's weights must not change between calls.
+// kIncremental throws seqnn::Error when the engine cannot run the model; kAuto then predicts
+// every pair whole and says why in engine_note.
+class SnvPairEngine;
+class PairPredictor {
+ public:
+  PairPredictor(Model& model, PredictOptions opts = {}, StrandCombine rc = StrandCombine::kNone,
+                IsmEngine engine = IsmEngine::kAuto);
+  ~PairPredictor();
+  PairPredictor(const PairPredictor&) = delete;
+  PairPredictor& operator=(const PairPredictor&) = delete;
+
+  PairedPrediction operator()(const at::Tensor& ref, const at::Tensor& alt);
+
+ private:
+  Model& model_;
+  PredictOptions opts_;
+  StrandCombine rc_;
+  IsmEngine engine_;
+  std::unique_ptr<SnvPairEngine> snvs_;
+};
+
+// One call of a PairPredictor.
 PairedPrediction predict_pairs(Model& model, const at::Tensor& ref, const at::Tensor& alt,
                                const PredictOptions& opts = {}, StrandCombine rc = StrandCombine::kNone,
                                IsmEngine engine = IsmEngine::kAuto);

@@ -53,7 +53,7 @@ class VariantScorer {
 
   // Scores a chunk of variants. Variants with a problem (symbolic ALT, bad bases), an unknown
   // chromosome or a REF that does not match the genome are skipped and listed, never scored.
-  // Once the incremental engine was found unable to run the model, later chunks do not try it.
+  // The incremental engine is checked once, on the first chunk with an SNV (PairPredictor).
   ScoredChunk score(const std::vector<Variant>& variants);
 
   // Names of the selected task columns (resolved by the constructor).
@@ -67,7 +67,7 @@ class VariantScorer {
   Model& model_;
   const IndexedFasta& genome_;
   VariantScoringOptions opts_;
-  IsmEngine engine_;  // opts_.engine until the engine is found unable to run the model
+  PairPredictor pairs_;
   std::vector<std::string> all_names_;
   std::vector<int64_t> task_index_;
   std::vector<std::string> task_names_;
