@@ -1,4 +1,6 @@
-"""Model architectures shared by the Python benchmark scripts."""
+"""Model architectures shared by the Python benchmark scripts (and the ISM test fixtures)."""
+from typing import Tuple
+
 import torch
 
 
@@ -38,7 +40,10 @@ class BPNet(torch.nn.Module):
         self.linear = torch.nn.Linear(filters, 1)
         self.out_length = out_length
 
-    def forward(self, X):
+    def forward(self, X) -> Tuple[torch.Tensor, torch.Tensor]:
+        return self.heads(X)
+
+    def heads(self, X) -> Tuple[torch.Tensor, torch.Tensor]:
         start = (X.shape[2] - self.out_length) // 2
         end = start + self.out_length
         X = torch.relu(self.iconv(X))

@@ -11,7 +11,6 @@ using incremental::fit;
 using incremental::contains;
 using incremental::each_row;
 using incremental::gather_windows;
-using incremental::positions;
 using State = IncrementalEngine::Change::State;
 
 IncrementalEngine::IncrementalEngine(OpGraph graph) : graph_(std::move(graph)) {

@@ -14,7 +14,6 @@ using incremental::fit;
 using incremental::floor_div;
 using incremental::each_row;
 using incremental::gather_windows;
-using incremental::positions;
 using State = IncrementalEngine::Change::State;
 
 namespace {
@@ -182,7 +181,6 @@ IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
   at::Tensor out = reference_rows(id);
   const auto shape = out.sizes().vec();
   out = out.reshape({out.size(0), out.size(1)});
-  at::Tensor pos = positions(in.start, in.width, ref_in.device());
   if (node.reduce != ReduceOp::kMax) {
     at::Tensor delta = (in.value - gather_windows(ref_in, rows_host_, in.start, in.width)).sum(2);
     c.value = (node.reduce == ReduceOp::kMean ? out + delta / static_cast<double>(L) : out + delta).reshape(shape);
@@ -190,7 +188,7 @@ IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
   }
   out = torch::maximum(out, in.value.amax(2));
   at::Tensor argmax = cached(id, kArgmax).index_select(0, rows_);  // (B, C)
-  at::Tensor start = pos.select(1, 0).unsqueeze(1);
+  at::Tensor start = torch::tensor(in.start, torch::kLong).to(ref_in.device()).unsqueeze(1);
   at::Tensor inside = ((argmax >= start) & (argmax < start + in.width)).any(1);
   at::Tensor redo = inside.nonzero().flatten();
   at::Tensor redo_host = redo.to(torch::kCPU);

@@ -29,17 +29,6 @@ inline bool leaves(const std::vector<int64_t>& start, int64_t width, int64_t len
   return false;
 }
 
-// ref (R, C, L) at rows (B) and positions pos (B, W) -> (B, C, W); with `padded`, positions
-// outside [0, L) give pad.
-inline at::Tensor gather_positions(const at::Tensor& ref, const at::Tensor& rows, const at::Tensor& pos, bool padded,
-                                   double pad) {
-  const int64_t L = ref.size(2);
-  at::Tensor g = ref.index({rows.unsqueeze(1), torch::indexing::Slice(), padded ? pos.clamp(0, L - 1) : pos});
-  g = g.permute({0, 2, 1});
-  if (padded) g = g.masked_fill(~((pos >= 0) & (pos < L)).unsqueeze(1), pad);
-  return g;
-}
-
 // ref (R, C, L) at rows (B): the windows start[b] + [0, width) as one contiguous (B, C, width)
 // tensor; positions outside [0, L) give pad. One copy per row: each window is a strided block of
 // its row, which copies far faster than an element-wise index kernel.

@@ -42,19 +42,23 @@ std::optional<IsmResult> ism_incremental(Model& model, const at::Tensor& X, cons
   IsmResult result;
   result.engine = IsmEngine::kIncremental;
   std::vector<ModelOutput> references;
+  ModelOutput layout;  // the model's output kind and names
   std::vector<std::vector<at::Tensor>> chunks;  // per chunk, per output
   const int64_t total = count_edits(X, g);
   int64_t done = 0;
   for (int64_t c0 = 0; c0 < g.N; c0 += kReferenceChunk) {
     const int64_t rows = std::min(kReferenceChunk, g.N - c0);
     ModelBatch batch = runner.prepare(X.narrow(0, c0, rows), chunk_args(args, c0, rows));
-    ModelOutput reference = runner.forward(batch);
     std::vector<at::Tensor> graph_out = engine.set_reference(batch.x, batch.args);
     result.reference_bytes = std::max(result.reference_bytes, engine.reference_bytes());
+    // The model's own pass runs once, on the first chunk, to check the graph; after that the
+    // graph's reference outputs are the reference.
     if (c0 == 0) {
-      why_not = incremental::graph_disagreement(reference, graph_out);
+      layout = runner.forward(batch);
+      why_not = incremental::graph_disagreement(layout, graph_out);
       if (!why_not.empty()) return std::nullopt;
     }
+    const ModelOutput reference = layout.with(graph_out);
     ModelOutput selected = select_targets(reference, opts.targets);
     ModelOutput on_cpu = selected.with({});
     for (const auto& t : selected.tensors) on_cpu.tensors.push_back(t.to(torch::kCPU));

@@ -201,3 +201,18 @@ TEST(IncrementalIsm, MonteCarloPairedMasksGiveTheNaiveMoments) {
     }
   }
 }
+
+TEST(IncrementalIsm, CudaEqualsTheNaiveLoop) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  Model m = Model::load(fixture("ism/bpnet_small.pt"));
+  at::Tensor X = random_one_hot({2, 4, 300}, 6);
+  IsmOptions o;
+  o.start = 140;
+  o.end = 160;
+  o.predict.device = "cuda";
+  o.engine = IsmEngine::kNaive;
+  IsmResult naive = ism(m, X, {}, o);
+  o.engine = IsmEngine::kIncremental;
+  IsmResult fast = ism(m, X, {}, o);
+  for (size_t j = 0; j < naive.mutants.size(); ++j) EXPECT_LE(relative_diff(naive.mutants[j], fast.mutants[j]), 1e-5);
+}

@@ -3,7 +3,7 @@
 // main), so a process can only get them by starting again with them set.
 //   * GOMP_SPINCOUNT: after each parallel region libgomp's workers spin (300,000 rounds by
 //     default) before sleeping; on a machine with as many threads as cores they take the cores
-//     OpenBLAS's threads need next, and small-op workloads (incremental ISM) slow down up to 10x.
+//     OpenBLAS's threads need next; small-op workloads (incremental ISM) slow down (~1.25x measured).
 //   * OPENBLAS_CORETYPE: a DYNAMIC_ARCH OpenBLAS that does not recognise the CPU (0.3.21 on recent
 //     Xeons under a hypervisor) falls back to its SSE3 "Prescott" kernels; an AVX2 CPU runs the
 //     Haswell ones about 1.5x faster.
