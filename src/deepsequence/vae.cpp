@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "seqnn/deepsequence/alignment.h"
+#include "seqnn/util/parallel.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn::ds {
@@ -55,7 +56,7 @@ void fill_normal(at::Tensor& out, uint64_t seed) {
   const int64_t n = out.numel();
   const int64_t chunks = (n + kChunk - 1) / kChunk;
   at::Tensor flat = out.view({-1});
-  at::parallel_for(0, chunks, 1, [&](int64_t c0, int64_t c1) {
+  parallel_for_with_state(0, chunks, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       at::Generator g = at::make_generator<at::CPUGeneratorImpl>(mix(seed ^ mix(static_cast<uint64_t>(c))));
       flat.slice(0, c * kChunk, std::min(n, (c + 1) * kChunk)).normal_(0.0, 1.0, g);

@@ -1,9 +1,12 @@
 #include "seqnn/mutagenesis/incremental_ism.h"
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include "mutagenesis/incremental_window.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/parallel.h"
+#include "seqnn/util/runtime_info.h"
 
 namespace seqnn {
 
@@ -48,11 +51,48 @@ int64_t IncrementalEngine::reference_bytes() const {
   return bytes;
 }
 
+// Rows per part below which splitting a batch across threads costs more than it saves.
+constexpr int64_t kMinPartRows = 8;
+
+int IncrementalEngine::part_count(int64_t batch) const {
+  if (!values_[0].device().is_cpu() || at::in_parallel_region()) return 1;
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), batch / kMinPartRows)));
+}
+
+IncrementalEngine::BatchRows& IncrementalEngine::batch() { return batches_[static_cast<size_t>(at::get_thread_num())]; }
+
 std::vector<at::Tensor> IncrementalEngine::mutants(const std::vector<int64_t>& rows, const std::vector<int64_t>& positions,
                                                    const std::vector<int64_t>& channels) {
   if (values_.empty()) throw Error("incremental ISM: no reference pass");
-  rows_host_ = rows;
-  rows_ = torch::tensor(rows, torch::kLong).to(values_[0].device());
+  const int64_t B = static_cast<int64_t>(rows.size());
+  const int parts = part_count(B);
+  batches_.resize(static_cast<size_t>(std::max(at::get_num_threads(), 1)));
+  if (parts == 1) return run_part(rows, positions, channels);
+  // Contiguous parts, one per thread; the split depends only on B and the thread count, so a run
+  // is reproducible for a given --threads.
+  std::vector<std::vector<at::Tensor>> outputs(static_cast<size_t>(parts));
+  BlasThreadsGuard one_blas_thread(1);
+  parallel_for_with_state(0, parts, 1, [&](int64_t first, int64_t last) {
+    for (int64_t p = first; p < last; ++p) {
+      const int64_t lo = B * p / parts, hi = B * (p + 1) / parts;
+      auto part = [&](const std::vector<int64_t>& v) { return std::vector<int64_t>(v.begin() + lo, v.begin() + hi); };
+      outputs[static_cast<size_t>(p)] = run_part(part(rows), part(positions), part(channels));
+    }
+  });
+  std::vector<at::Tensor> joined;
+  for (size_t j = 0; j < outputs[0].size(); ++j) {
+    std::vector<at::Tensor> pieces;
+    for (const auto& o : outputs) pieces.push_back(o[j]);
+    joined.push_back(torch::cat(pieces));
+  }
+  return joined;
+}
+
+std::vector<at::Tensor> IncrementalEngine::run_part(const std::vector<int64_t>& rows, const std::vector<int64_t>& positions,
+                                                    const std::vector<int64_t>& channels) {
+  BatchRows& current = batch();
+  current.host = rows;
+  current.rows = torch::tensor(rows, torch::kLong).to(values_[0].device());
   std::vector<Change> changes(graph_.nodes.size());
   for (size_t id = 0; id < graph_.nodes.size(); ++id) {
     changes[id] = step(static_cast<int>(id), changes, positions, channels);
@@ -106,7 +146,7 @@ IncrementalEngine::Change IncrementalEngine::step(int id, const std::vector<Chan
   }
 }
 
-at::Tensor IncrementalEngine::reference_rows(int id) { return values_[static_cast<size_t>(id)].index_select(0, rows_); }
+at::Tensor IncrementalEngine::reference_rows(int id) { return values_[static_cast<size_t>(id)].index_select(0, batch().rows); }
 
 at::Tensor IncrementalEngine::window(int id, const Change& c, const std::vector<int64_t>& start, int64_t width,
                                      double pad) {
@@ -115,7 +155,7 @@ at::Tensor IncrementalEngine::window(int id, const Change& c, const std::vector<
   // A flatten node's change is the window of its input.
   const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
   const int source = node.kind == OpKind::kFlatten ? node.inputs[0] : id;
-  at::Tensor base = gather_windows(values_[static_cast<size_t>(source)], rows_host_, start, width, pad);
+  at::Tensor base = gather_windows(values_[static_cast<size_t>(source)], batch().host, start, width, pad);
   if (c.state == State::kNone) return base;
   // Overlay the change where the window covers it: one copy per mutant of the overlapping columns.
   for (size_t b = 0; b < start.size(); ++b) {
@@ -190,11 +230,11 @@ IncrementalEngine::Change IncrementalEngine::dropout(int id, const Change& in) {
   const int source = graph_.nodes[static_cast<size_t>(id)].inputs[0];
   Change c = in;
   if (in.state == State::kWindow && graph_.nodes[static_cast<size_t>(id)].has_length) {
-    c.value = in.value * gather_windows(mask->second, rows_host_, in.start, in.width);
+    c.value = in.value * gather_windows(mask->second, batch().host, in.start, in.width);
     return c;
   }
   c.state = State::kWhole;  // e.g. a flattened window: the whole value
-  c.value = whole(source, in) * mask->second.index_select(0, rows_);
+  c.value = whole(source, in) * mask->second.index_select(0, batch().rows);
   return c;
 }
 

@@ -21,6 +21,8 @@ enum CacheSlot { kConvGemm = 0, kLinearByPosition = 1, kArgmax = 2, kConvTranspo
 }  // namespace
 
 const at::Tensor& IncrementalEngine::cached(int id, int which) {
+  // Parts of a batch on several threads share the caches; map references stay valid on insert.
+  std::lock_guard<std::mutex> lock(*cache_mutex_);
   const int key = id * 4 + which;
   std::map<int, at::Tensor>& cache = which == kArgmax ? reference_cache_ : layouts_;
   auto it = cache.find(key);
@@ -68,7 +70,7 @@ IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in
   const int64_t B = in.value.size(0), w = in.width, k = node.kernel, d = node.dilation;
   const int64_t Lout = values_[static_cast<size_t>(id)].size(2);
   const int64_t span = w + (k - 1) * d;
-  at::Tensor moved = conv_taps(id, in.value - gather_windows(values_[static_cast<size_t>(node.inputs[0])], rows_host_, in.start, w),
+  at::Tensor moved = conv_taps(id, in.value - gather_windows(values_[static_cast<size_t>(node.inputs[0])], batch().host, in.start, w),
                                transposed);
   Change c;
   c.state = State::kWindow;
@@ -83,7 +85,7 @@ IncrementalEngine::Change IncrementalEngine::conv_delta(int id, const Change& in
   if (c.width != span || std::any_of(shift.begin(), shift.end(), [](int64_t v) { return v != 0; })) {
     moved = gather_windows(moved, each_row(B), shift, c.width, 0.0);
   }
-  c.value = gather_windows(values_[static_cast<size_t>(id)], rows_host_, c.start, c.width).add_(moved);
+  c.value = gather_windows(values_[static_cast<size_t>(id)], batch().host, c.start, c.width).add_(moved);
   return c;
 }
 
@@ -146,7 +148,7 @@ IncrementalEngine::Change IncrementalEngine::linear_after_flatten(int id, const 
   const OpNode& node = graph_.nodes[static_cast<size_t>(id)];
   const int source = graph_.nodes[static_cast<size_t>(node.inputs[0])].inputs[0];
   const int64_t B = in.value.size(0), C = in.value.size(1), w = in.width;
-  at::Tensor delta = in.value - gather_windows(values_[static_cast<size_t>(source)], rows_host_, in.start, w);
+  at::Tensor delta = in.value - gather_windows(values_[static_cast<size_t>(source)], batch().host, in.start, w);
   const at::Tensor& by_position = cached(id, kLinearByPosition);
   Change c;
   c.state = State::kWhole;
@@ -182,30 +184,31 @@ IncrementalEngine::Change IncrementalEngine::reduce(int id, const Change& in) {
   const auto shape = out.sizes().vec();
   out = out.reshape({out.size(0), out.size(1)});
   if (node.reduce != ReduceOp::kMax) {
-    at::Tensor delta = (in.value - gather_windows(ref_in, rows_host_, in.start, in.width)).sum(2);
+    at::Tensor delta = (in.value - gather_windows(ref_in, batch().host, in.start, in.width)).sum(2);
     c.value = (node.reduce == ReduceOp::kMean ? out + delta / static_cast<double>(L) : out + delta).reshape(shape);
     return c;
   }
   out = torch::maximum(out, in.value.amax(2));
-  at::Tensor argmax = cached(id, kArgmax).index_select(0, rows_);  // (B, C)
+  at::Tensor argmax = cached(id, kArgmax).index_select(0, batch().rows);  // (B, C)
   at::Tensor start = torch::tensor(in.start, torch::kLong).to(ref_in.device()).unsqueeze(1);
   at::Tensor inside = ((argmax >= start) & (argmax < start + in.width)).any(1);
   at::Tensor redo = inside.nonzero().flatten();
   at::Tensor redo_host = redo.to(torch::kCPU);
   if (redo.numel() > 0) {
-    at::Tensor saved = rows_;
-    const std::vector<int64_t> saved_host = rows_host_;
+    BatchRows& rows = batch();
+    const at::Tensor saved = rows.rows;
+    const std::vector<int64_t> saved_host = rows.host;
     std::vector<int64_t> idx(redo_host.data_ptr<int64_t>(), redo_host.data_ptr<int64_t>() + redo_host.numel());
     Change sub = in;
     sub.value = in.value.index_select(0, redo);
     sub.start.clear();
     for (int64_t b : idx) sub.start.push_back(in.start[static_cast<size_t>(b)]);
-    rows_ = saved.index_select(0, redo);
-    rows_host_.clear();
-    for (int64_t b : idx) rows_host_.push_back(saved_host[static_cast<size_t>(b)]);
+    rows.rows = saved.index_select(0, redo);
+    rows.host.clear();
+    for (int64_t b : idx) rows.host.push_back(saved_host[static_cast<size_t>(b)]);
     at::Tensor full = window(node.inputs[0], sub, std::vector<int64_t>(idx.size(), 0), L);
-    rows_ = saved;
-    rows_host_ = saved_host;
+    rows.rows = saved;
+    rows.host = saved_host;
     out.index_copy_(0, redo, full.amax(2));
   }
   c.value = out.reshape(shape);

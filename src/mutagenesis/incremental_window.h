@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "seqnn/util/parallel.h"
+
 namespace seqnn::incremental {
 
 inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -38,7 +40,7 @@ inline at::Tensor gather_windows(const at::Tensor& ref, const std::vector<int64_
   const bool padded = leaves(start, width, L);
   at::Tensor out = padded ? at::full({B, ref.size(1), width}, pad, ref.options()) : at::empty({B, ref.size(1), width}, ref.options());
   // One parallel region for all rows (the copies inside run serially), not one per copy.
-  at::parallel_for(0, B, 1, [&](int64_t first, int64_t last) {
+  seqnn::parallel_for_with_state(0, B, 1, [&](int64_t first, int64_t last) {
     for (int64_t b = first; b < last; ++b) {
       const int64_t s = start[static_cast<size_t>(b)];
       const int64_t lo = std::max<int64_t>(s, 0), hi = std::min(s + width, L);

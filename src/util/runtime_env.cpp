@@ -33,6 +33,9 @@ bool cpu_has_avx2() {
 std::vector<std::pair<std::string, std::string>> wanted_runtime_environment() {
   std::vector<std::pair<std::string, std::string>> env;
   if (!is_set("GOMP_SPINCOUNT") && !is_set("OMP_WAIT_POLICY")) env.emplace_back("GOMP_SPINCOUNT", "1000");
+  // OpenBLAS's idle pool threads spin (sched_yield) for ~2^28 cycles after each product by
+  // default, taking the core LibTorch's next small op wants; 2^4 lets them sleep at once.
+  if (!openblas_core().empty() && !is_set("OPENBLAS_THREAD_TIMEOUT")) env.emplace_back("OPENBLAS_THREAD_TIMEOUT", "4");
   if (!is_set("OPENBLAS_CORETYPE") && strcasecmp(openblas_core().c_str(), "prescott") == 0 && cpu_has_avx2()) {
     env.emplace_back("OPENBLAS_CORETYPE", "Haswell");
   }

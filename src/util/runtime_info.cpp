@@ -74,6 +74,26 @@ void set_threads(int n) {
   if (auto set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(n);
 }
 
+namespace {
+using GetThreadsFn = int (*)();
+using SetThreadsFn = void (*)(int);
+GetThreadsFn openblas_get_threads() { return reinterpret_cast<GetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")); }
+SetThreadsFn openblas_set_threads() { return reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")); }
+}  // namespace
+
+BlasThreadsGuard::BlasThreadsGuard(int n) {
+  static const GetThreadsFn get = openblas_get_threads();
+  static const SetThreadsFn set = openblas_set_threads();
+  if (!get || !set) return;
+  previous_ = get();
+  if (previous_ != n) set(n);
+}
+
+BlasThreadsGuard::~BlasThreadsGuard() {
+  static const SetThreadsFn set = openblas_set_threads();
+  if (previous_ > 0 && set) set(previous_);
+}
+
 double peak_rss_mib() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
@@ -90,7 +110,7 @@ std::string runtime_report() {
   if (!blas.config.empty()) out << "blas conf. " << blas.config << "\n";
   out << "threads    " << torch::get_num_threads() << " intra-op, " << torch::get_num_interop_threads()
       << " inter-op\n";
-  for (const char* name : {"GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE"}) {
+  for (const char* name : {"GOMP_SPINCOUNT", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_THREAD_TIMEOUT"}) {
     if (const char* v = std::getenv(name)) out << "env        " << name << "=" << v << "\n";
   }
   out << "devices    cpu";

@@ -170,6 +170,30 @@ TEST(IncrementalIsm, TargetsAndBatchSizesDoNotChangeResults) {
   }
 }
 
+TEST(IncrementalIsm, BatchesSplitAcrossThreadsEqualTheNaiveLoop) {
+  // With several intra-op threads a batch runs as one part per thread (each part its own rows,
+  // shared weight layouts and argmaxes); parts must not see each other's rows.
+  const int saved = at::get_num_threads();
+  for (const char* name : {"ism/bpnet_small.pt", "ism/global_max.pt", "ism/op_zoo.pt"}) {
+    SCOPED_TRACE(name);
+    Model m = Model::load(fixture(name));
+    const int64_t L = std::string(name) == "ism/op_zoo.pt" ? 85 : 300;
+    at::Tensor X = random_one_hot({2, 4, L}, 21);
+    at::set_num_threads(1);
+    IsmResult naive = run(m, X, {}, 0, 30, IsmEngine::kNaive, at::kFloat, 64);
+    for (int threads : {1, 2, 3}) {
+      at::set_num_threads(threads);
+      IsmResult fast = run(m, X, {}, 0, 30, IsmEngine::kIncremental, at::kFloat, 64);
+      IsmResult again = run(m, X, {}, 0, 30, IsmEngine::kIncremental, at::kFloat, 64);
+      for (size_t j = 0; j < naive.mutants.size(); ++j) {
+        EXPECT_LE(relative_diff(naive.mutants[j], fast.mutants[j]), 1e-5) << threads << " threads, output " << j;
+        EXPECT_TRUE(torch::equal(fast.mutants[j], again.mutants[j])) << threads << " threads, output " << j;
+      }
+    }
+  }
+  at::set_num_threads(saved);
+}
+
 TEST(IncrementalIsm, MonteCarloPairedMasksGiveTheNaiveMoments) {
   // Within one sample the reference and all its mutants share one mask per batch row, so the
   // engine's reference pass draws exactly the masks the naive loop's batches see.

@@ -16,6 +16,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "seqnn/models/op_graph.h"
@@ -35,7 +37,9 @@ class IncrementalEngine {
                                         bool sample_dropout = false);
 
   // The outputs (B, ...) of B substitutions: mutant b is reference row rows[b] with the base at
-  // positions[b] replaced by one-hot channel channels[b].
+  // positions[b] replaced by one-hot channel channels[b]. On the CPU with several intra-op
+  // threads, a large batch is split into one part per thread, each run with single-threaded
+  // kernels (most of a batch's ops are too small for LibTorch to parallelise; docs/ism.md).
   std::vector<at::Tensor> mutants(const std::vector<int64_t>& rows, const std::vector<int64_t>& positions,
                                   const std::vector<int64_t>& channels);
 
@@ -57,12 +61,22 @@ class IncrementalEngine {
   std::vector<at::Tensor> values_;  // the reference pass
   std::vector<int> last_use_;       // per node, the last node that reads it
   std::map<int, at::Tensor> masks_; // Monte-Carlo: per dropout node, the mask scaled by 1 / (1 - p)
-  at::Tensor rows_;                 // (B) reference row of each mutant in the current batch
-  std::vector<int64_t> rows_host_;  // the same, on the host
+  // The reference row of each mutant in the part of a batch one thread works on.
+  struct BatchRows {
+    at::Tensor rows;          // (B) on the device
+    std::vector<int64_t> host;
+  };
+  std::vector<BatchRows> batches_;  // per worker thread (at::get_thread_num())
   // Built on first use, per node: weight layouts, kept for every reference pass (rebuilding a
   // large linear layer's for each batch of variant pairs would cost more than the pass saves),
-  // and argmaxes of the reference values, dropped by set_reference.
+  // and argmaxes of the reference values, dropped by set_reference. Threads share them.
   std::map<int, at::Tensor> layouts_, reference_cache_;
+  std::unique_ptr<std::mutex> cache_mutex_ = std::make_unique<std::mutex>();
+
+  std::vector<at::Tensor> run_part(const std::vector<int64_t>& rows, const std::vector<int64_t>& positions,
+                                   const std::vector<int64_t>& channels);
+  int part_count(int64_t batch) const;
+  BatchRows& batch();
 
   Change step(int id, const std::vector<Change>& changes, const std::vector<int64_t>& positions,
               const std::vector<int64_t>& channels);

@@ -18,6 +18,20 @@ bool blas_is_reference();  // true when the slow reference BLAS is in use
 // Sets LibTorch intra-op threads and, for OpenBLAS, its own thread pool. n <= 0: all cores.
 void set_threads(int n);
 
+// OpenBLAS's own thread count set to n for the guard's lifetime (nothing for other BLAS
+// libraries): matrix products issued from several threads at once must each run on the thread
+// that issues them, not queue for OpenBLAS's shared pool.
+class BlasThreadsGuard {
+ public:
+  explicit BlasThreadsGuard(int n);
+  ~BlasThreadsGuard();
+  BlasThreadsGuard(const BlasThreadsGuard&) = delete;
+  BlasThreadsGuard& operator=(const BlasThreadsGuard&) = delete;
+
+ private:
+  int previous_ = -1;
+};
+
 // Peak resident memory of this process so far, in MiB (getrusage).
 double peak_rss_mib();
 
