@@ -1,7 +1,11 @@
 // ISM through the incremental engine: the model's op graph, one reference pass per chunk of
 // sequences (checked against the model's own forward pass on the first chunk), then batches of
-// mutants from any sequence of the chunk.
+// mutants from any sequence of the chunk. With an engine cache, the graph analysed and checked
+// by an earlier call serves the later ones.
 #include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
 
 #include "mutagenesis/incremental_check.h"
 #include "mutagenesis/ism_edits.h"
@@ -29,20 +33,51 @@ std::vector<at::Tensor> chunk_args(const std::vector<at::Tensor>& args, int64_t 
   return out;
 }
 
+// What an analysed graph depends on: the model, and every input's shape past the batch dimension,
+// dtype and device (the graph itself does not depend on the number of rows).
+std::string cache_key(const Model& model, const ModelBatch& sample) {
+  std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&model));
+  std::vector<at::Tensor> inputs{sample.x};
+  inputs.insert(inputs.end(), sample.args.begin(), sample.args.end());
+  for (const auto& t : inputs) {
+    key += "|" + std::string(c10::toString(t.scalar_type())) + "@" + t.device().str();
+    for (int64_t d = 1; d < t.dim(); ++d) key += "," + std::to_string(t.size(d));
+  }
+  return key;
+}
+
 }  // namespace
+
+struct IsmEngineCache {
+  std::string key;
+  std::unique_ptr<IncrementalEngine> engine;
+  bool checked = false;  // the graph reproduced the model's own forward pass
+  ModelOutput layout;    // the model's output kind and names (no tensors)
+  std::string why_not;   // the engine cannot run this model
+};
+
+std::shared_ptr<IsmEngineCache> make_ism_engine_cache() { return std::make_shared<IsmEngineCache>(); }
 
 std::optional<IsmResult> ism_incremental(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args,
                                          const IsmOptions& opts, const Geometry& g, std::string& why_not) {
   BatchRunner runner(model, opts.predict);
   const int64_t first_rows = std::min<int64_t>(g.N, kReferenceChunk);
   ModelBatch first = runner.prepare(X.narrow(0, 0, first_rows), chunk_args(args, 0, first_rows));
-  std::optional<OpGraph> graph = incremental::model_op_graph(model, first, why_not);
-  if (!graph) return std::nullopt;
-  IncrementalEngine engine(std::move(*graph));
+  IsmEngineCache one_call;
+  IsmEngineCache& cache = opts.engine_cache ? *opts.engine_cache : one_call;
+  const std::string key = cache_key(model, first);
+  if (cache.key != key) {
+    cache = IsmEngineCache();
+    cache.key = key;
+    std::optional<OpGraph> graph = incremental::model_op_graph(model, first, cache.why_not);
+    if (graph) cache.engine = std::make_unique<IncrementalEngine>(std::move(*graph));
+  }
+  why_not = cache.why_not;
+  if (!cache.engine) return std::nullopt;
+  IncrementalEngine& engine = *cache.engine;
   IsmResult result;
   result.engine = IsmEngine::kIncremental;
   std::vector<ModelOutput> references;
-  ModelOutput layout;  // the model's output kind and names
   std::vector<std::vector<at::Tensor>> chunks;  // per chunk, per output
   const int64_t total = count_edits(X, g);
   int64_t done = 0;
@@ -53,12 +88,18 @@ std::optional<IsmResult> ism_incremental(Model& model, const at::Tensor& X, cons
     result.reference_bytes = std::max(result.reference_bytes, engine.reference_bytes());
     // The model's own pass runs once, on the first chunk, to check the graph; after that the
     // graph's reference outputs are the reference.
-    if (c0 == 0) {
-      layout = runner.forward(batch);
-      why_not = incremental::graph_disagreement(layout, graph_out);
-      if (!why_not.empty()) return std::nullopt;
+    if (!cache.checked) {
+      const ModelOutput own = runner.forward(batch);
+      why_not = incremental::graph_disagreement(own, graph_out);
+      if (!why_not.empty()) {
+        cache.why_not = why_not;
+        cache.engine.reset();
+        return std::nullopt;
+      }
+      cache.layout = own.with({});
+      cache.checked = true;
     }
-    const ModelOutput reference = layout.with(graph_out);
+    const ModelOutput reference = cache.layout.with(graph_out);
     ModelOutput selected = select_targets(reference, opts.targets);
     ModelOutput on_cpu = selected.with({});
     for (const auto& t : selected.tensors) on_cpu.tensors.push_back(t.to(torch::kCPU));

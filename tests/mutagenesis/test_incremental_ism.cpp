@@ -194,6 +194,35 @@ TEST(IncrementalIsm, BatchesSplitAcrossThreadsEqualTheNaiveLoop) {
   at::set_num_threads(saved);
 }
 
+TEST(IncrementalIsm, AnEngineCacheServesLaterCallsAndNoticesNewShapes) {
+  // ism_stream's chunks share one analysed graph; a new length, or a model the engine cannot
+  // run, must not reuse the wrong one.
+  Model m = Model::load(fixture("ism/global_max.pt"));
+  IsmOptions o;
+  o.start = 100;
+  o.end = 110;
+  o.engine = IsmEngine::kIncremental;
+  o.engine_cache = make_ism_engine_cache();
+  for (int64_t L : {300, 300, 250, 300}) {
+    SCOPED_TRACE(L);
+    at::Tensor X = random_one_hot({3, 4, L}, static_cast<uint64_t>(L) + 1);
+    IsmResult cached = ism(m, X, {}, o);
+    IsmOptions naive = o;
+    naive.engine = IsmEngine::kNaive;
+    naive.engine_cache.reset();
+    EXPECT_LE(relative_diff(ism(m, X, {}, naive).mutants[0], cached.mutants[0]), 1e-5);
+  }
+  Model lstm = Model::load(fixture("ism/lstm_head.pt"));
+  o.engine = IsmEngine::kAuto;
+  o.start = 10;
+  o.end = 16;
+  for (int call = 0; call < 2; ++call) {
+    IsmResult r = ism(lstm, random_one_hot({1, 4, 40}, 2), {}, o);
+    EXPECT_EQ(r.engine, IsmEngine::kNaive);
+    EXPECT_NE(r.engine_note.find("aten::transpose"), std::string::npos) << "call " << call << ": " << r.engine_note;
+  }
+}
+
 TEST(IncrementalIsm, MonteCarloPairedMasksGiveTheNaiveMoments) {
   // Within one sample the reference and all its mutants share one mask per batch row, so the
   // engine's reference pass draws exactly the masks the naive loop's batches see.

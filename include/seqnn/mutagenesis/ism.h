@@ -8,6 +8,7 @@
 // substitution. Extra arguments follow their sequence (row i of each arg goes with X[i]).
 #include <ATen/core/Tensor.h>
 
+#include <memory>
 #include <vector>
 
 #include "seqnn/inference/mc_dropout.h"
@@ -23,6 +24,12 @@ namespace seqnn {
 enum class IsmEngine { kAuto, kIncremental, kNaive };
 const std::vector<EnumName<IsmEngine>>& ism_engine_names();  // "auto", "incremental", "naive"
 
+// The incremental engine of one model kept between ism() calls on the same model, input shape,
+// dtype and device (ism_stream's chunks): the op graph is frozen, analysed and checked against
+// the model once, not once per call. Opaque; made by make_ism_engine_cache().
+struct IsmEngineCache;
+std::shared_ptr<IsmEngineCache> make_ism_engine_cache();
+
 struct IsmOptions {
   PredictOptions predict;        // batch size, device, dtype, progress (items = mutants)
   int64_t start = 0;             // window [start, end) of positions to mutate
@@ -30,6 +37,7 @@ struct IsmOptions {
   std::vector<int64_t> targets;  // columns (dim 1) of each output to keep; empty = all
   McOptions mc;                  // samples > 0: Monte-Carlo dropout (see IsmResult::mc)
   IsmEngine engine = IsmEngine::kAuto;
+  std::shared_ptr<IsmEngineCache> engine_cache;  // optional; deterministic runs only
 };
 
 struct IsmResult {
