@@ -2,16 +2,22 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "seqnn/mutagenesis/ism.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 #include "seqnn/util/runtime_info.h"
 
 namespace seqnn::cli {
 
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
   cmd->add_option("--device", opts.device, "cpu, cuda, cuda:N or auto (CUDA when available)")->capture_default_str();
+  // Far more threads than cores only thrashes (100000 hung the machine): refuse them up front.
+  const int most = static_cast<int>(4 * std::max(1u, std::thread::hardware_concurrency()));
   cmd->add_option("--threads", opts.threads, "CPU threads for LibTorch and BLAS (0 = all cores)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0, most))
       ->capture_default_str();
   cmd->add_option("--seed", opts.seed, "random seed (results are deterministic for a given seed)")->capture_default_str();
   cmd->add_flag("--quiet,-q", opts.quiet, "no progress bar");
@@ -117,8 +123,30 @@ McOptions to_mc_options(const McCliOptions& opts) {
   return mc;
 }
 
+namespace {
+
+// Flags whose value is written, not read.
+bool is_output_flag(const CLI::Option& opt) {
+  for (const std::string& name : opt.get_lnames()) {
+    if (name == "out" || name == "loss-curve" || name == "png") return true;
+  }
+  return false;
+}
+
+// Every existing file given to an input flag is an input of this run; outputs may not name one.
+void register_inputs(const CLI::App& cmd) {
+  for (const CLI::Option* opt : cmd.get_options()) {
+    if (is_output_flag(*opt)) continue;
+    for (const std::string& value : opt->results()) register_input_file(value);
+  }
+}
+
+}  // namespace
+
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description) {
-  return app.add_subcommand(name, description);
+  CLI::App* cmd = app.add_subcommand(name, description);
+  cmd->parse_complete_callback([cmd] { register_inputs(*cmd); });
+  return cmd;
 }
 
 void register_all_commands(CLI::App& app) {

@@ -4,10 +4,12 @@
 #include <cstring>
 
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 
 namespace seqnn {
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), partial_(path_ + ".partial") {
+  check_output_target(path_);
   file_ = std::fopen(partial_.c_str(), "wb");
   if (!file_) fail(path_, std::string("cannot open for writing: ") + std::strerror(errno));
 }

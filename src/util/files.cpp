@@ -6,7 +6,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "seqnn/util/error.h"
 
@@ -38,6 +41,44 @@ void ensure_directory(const std::string& path) {
   if (fs::exists(path, ec)) fail(path, "cannot create directory: a file of that name exists");
   fs::create_directories(path, ec);
   if (ec) fail(path, "cannot create directory: " + ec.message());
+}
+
+namespace {
+
+struct InputFiles {
+  std::mutex mutex;
+  std::vector<std::pair<std::pair<dev_t, ino_t>, std::string>> files;  // (device, inode), path
+};
+
+InputFiles& input_files() {
+  static InputFiles inputs;
+  return inputs;
+}
+
+}  // namespace
+
+void register_input_file(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  InputFiles& inputs = input_files();
+  std::lock_guard<std::mutex> lock(inputs.mutex);
+  inputs.files.push_back({{st.st_dev, st.st_ino}, path});
+}
+
+void check_output_target(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return;  // a new file
+  if (!S_ISREG(st.st_mode)) {
+    fail(path, std::string("cannot write output: exists and is ") + (S_ISDIR(st.st_mode) ? "a directory" : "not a regular file") +
+                   " (outputs are written as regular files)");
+  }
+  InputFiles& inputs = input_files();
+  std::lock_guard<std::mutex> lock(inputs.mutex);
+  for (const auto& [id, input] : inputs.files) {
+    if (id.first == st.st_dev && id.second == st.st_ino) {
+      fail(path, "cannot write output: it is an input of this run (" + input + "); choose another output path");
+    }
+  }
 }
 
 }  // namespace seqnn

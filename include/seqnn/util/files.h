@@ -16,4 +16,14 @@ std::string read_text_file(const std::string& path, const std::string& what);
 // non-directory or a failure to create is an error naming the path and the reason.
 void ensure_directory(const std::string& path);
 
+// The files a run reads (the CLI registers every existing file given to an input flag), so an
+// output path naming one of them is refused: a run never overwrites its own input.
+void register_input_file(const std::string& path);
+
+// Throws seqnn::Error naming the path unless it may be written as an output: not one of the
+// registered inputs (compared by device and inode, so another spelling of the path is caught),
+// and not an existing FIFO, device, socket or directory (an output is renamed into place, which
+// would replace such a file with a regular one).
+void check_output_target(const std::string& path);
+
 }  // namespace seqnn
