@@ -17,11 +17,12 @@ struct PlotArgs {
 void run_plot(const PlotArgs& a) {
   apply_common_options(a.common);
   MetricsLog log = MetricsLog::read(a.metrics);
+  const BestEpochRule rule = BestEpochRule::parse(a.best_rule);
+  rule.require_column_in(log.columns());
   write_metrics_plot(log, a.out);
-  const int64_t best = log.best_epoch(BestEpochRule::parse(a.best_rule));
+  const int64_t best = log.best_epoch(rule);
   std::fprintf(stderr, "seqnn plot-metrics: %zu rows, %zu metrics; best epoch by %s: %lld -> %s\n", log.rows().size(),
-               log.columns().size(), BestEpochRule::parse(a.best_rule).describe().c_str(), static_cast<long long>(best),
-               a.out.c_str());
+               log.columns().size(), rule.describe().c_str(), static_cast<long long>(best), a.out.c_str());
 }
 
 }  // namespace

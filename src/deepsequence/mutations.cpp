@@ -52,6 +52,12 @@ Mutant parse_mutant(const std::string& text, const FocusInfo& focus) {
       m.problem = "wild type at " + std::to_string(pos) + " is " + std::string(1, focus_wt) + ", not " + std::string(1, wt);
       return m;
     }
+    for (const auto& earlier : m.changes) {
+      if (earlier.first == col) {  // V29A:V29C names two residues at one site
+        m.problem = "position " + std::to_string(pos) + " is mutated more than once";
+        return m;
+      }
+    }
     m.changes.emplace_back(col, mt);
   }
   return m;

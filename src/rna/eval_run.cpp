@@ -58,10 +58,33 @@ StructureEvaluation score_structures(const std::vector<RnaRecord>& truth, const 
   return e;
 }
 
+namespace {
+
+// A prediction scored against the structure of another sequence with the same id and length
+// would get a meaningless F1: where both files carry the sequence, it must be the same.
+void require_same_sequences(const std::vector<RnaRecord>& truth, const std::vector<RnaRecord>& predicted,
+                            const std::string& truth_path) {
+  std::map<std::string, const RnaRecord*> by_id;
+  for (const auto& t : truth) by_id[t.id] = &t;
+  for (const auto& p : predicted) {
+    auto t = by_id.find(p.id);
+    if (t == by_id.end() || p.sequence.empty() || t->second->sequence.empty() || p.sequence == t->second->sequence) continue;
+    const std::string& want = t->second->sequence;
+    size_t at = 0;
+    while (at < p.sequence.size() && at < want.size() && p.sequence[at] == want[at]) ++at;
+    fail(p.where, "sequence of '" + p.id + "' differs from the one in " + truth_path + " (first at position " +
+                      std::to_string(at + 1) + ")");
+  }
+}
+
+}  // namespace
+
 StructureEvaluation evaluate_structure_files(const RnaEvalRunOptions& o) {
   const auto truth = read_rna_table(o.truth);
   std::map<std::string, Structure> pred;
-  for (auto& r : read_structures(o.pred)) pred[r.id] = r.structure;
+  const std::vector<RnaRecord> predicted = read_structures(o.pred);
+  for (const auto& r : predicted) pred[r.id] = r.structure;
+  require_same_sequences(truth, predicted, o.truth);
   std::map<std::string, std::vector<Box>> boxes;
   if (!o.boxes.empty()) {
     for (auto& [id, b] : read_box_table(o.boxes)) boxes[id].push_back(b);

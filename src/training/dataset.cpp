@@ -36,7 +36,10 @@ void parse_target(const std::string& text, const std::string& transform, const s
   } catch (const std::exception&) {
     fail_at(file, line, "target value '" + text + "' is not a number");
   }
-  ex.target.push_back(static_cast<float>(transform_target(v, transform, file + ":" + std::to_string(line))));
+  // inf (or a value past float's range) would make every loss and weight NaN, silently.
+  const float value = static_cast<float>(transform_target(v, transform, file + ":" + std::to_string(line)));
+  if (!std::isfinite(v) || !std::isfinite(value)) fail_at(file, line, "target value '" + text + "' is not a finite float");
+  ex.target.push_back(value);
   ex.mask.push_back(1.f);
 }
 

@@ -1,5 +1,7 @@
 #include "seqnn/training/metrics_log.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -99,6 +101,13 @@ void MetricsLog::drop_set(const std::string& tv) {
     if (r.tv != tv) kept.push_back(std::move(r));
   }
   rows_ = std::move(kept);
+}
+
+void BestEpochRule::require_column_in(const std::vector<std::string>& columns) const {
+  if (column.empty() || std::find(columns.begin(), columns.end(), column) != columns.end()) return;
+  std::string known;
+  for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c;
+  throw Error("best rule '" + column + "': no such metrics column (the run reports: " + known + ")");
 }
 
 std::vector<std::string> MetricsLog::columns() const {

@@ -31,10 +31,17 @@ void save_round_checkpoint(RoundTask& task, const TrainLoopOptions& o, const Tra
   if (!o.keep_checkpoints) remove_checkpoints_before(o.out_dir, state.done);
 }
 
+// A rule that names a column the task does not report would pick no best round, silently: it
+// fails on the first round's rows, before any file of the run is written.
+void check_rule_column(const TrainLoopOptions& o, const MetricsLog& log) {
+  if (!o.best_set.empty() && !log.rows().empty()) o.rule.require_column_in(log.columns());
+}
+
 // Trains the round after state.done units and writes its files; returns the best round so far.
 int64_t run_one_round(RoundTask& task, const TrainLoopOptions& o, TrainState& state, MetricsLog& log) {
   const int64_t last = round_end(state.done, o);
   for (auto& row : task.run_round(state.done + 1, last)) log.add(std::move(row));
+  check_rule_column(o, log);
   if (o.metrics_csv) log.write(metrics_csv_path(o));
   int64_t best = state.best;
   if (!o.best_set.empty()) {

@@ -9,6 +9,7 @@
 #include "seqnn/deepsequence/alignment.h"
 #include "seqnn/deepsequence/checkpoint.h"
 #include "seqnn/deepsequence/mutation_table.h"
+#include "seqnn/deepsequence/mutations.h"
 #include "seqnn/deepsequence/score_run.h"
 #include "seqnn/deepsequence/weights.h"
 #include "seqnn/training/metrics.h"
@@ -137,4 +138,15 @@ TEST(DsScoreRun, VaeScoresAreElboDifferencesFromTheWildType) {
 }
 
 }  // namespace
+
+TEST(DsMutations, ASiteMutatedTwiceIsAProblemNotAScore) {
+  // Issue 15 B15: V2A:V2C names two residues at one site.
+  const FocusInfo focus{"X", 1, "MVK", {1, 2, 3}, 1.0};
+  EXPECT_EQ(parse_mutant("V2A:V2C", focus).problem, "position 2 is mutated more than once");
+  EXPECT_EQ(parse_mutant("V2A:V2A", focus).problem, "position 2 is mutated more than once");
+  const Mutant ok = parse_mutant("M1A:V2C", focus);
+  EXPECT_TRUE(ok.problem.empty()) << ok.problem;
+  EXPECT_EQ(ok.changes.size(), 2u);
+}
+
 }  // namespace seqnn::ds

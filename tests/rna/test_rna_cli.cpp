@@ -324,3 +324,17 @@ TEST(RnaRealData, Chr20TableParsesAndDecomposes) {
 
 }  // namespace
 }  // namespace seqnn::rna
+
+TEST(RnaCli, EvalRefusesAPredictionOfAnotherSequence) {
+  // Issue 15 B16: same id and length, different sequence: an F1 of such a pair means nothing.
+  seqnn::test::TempDir dir;
+  seqnn::test::write_text(dir.file("t.csv"), "id,sequence,structure\nx,GGGAAACCC,(((...)))\n");
+  seqnn::test::write_text(dir.file("p.fa"), ">x\nGGGAUACCC\n(((...)))\n");
+  auto r = seqnn::test::run_cli("rna eval -q --truth " + dir.file("t.csv") + " --pred " + dir.file("p.fa"));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("sequence of 'x' differs from the one in " + dir.file("t.csv") + " (first at position 5)"),
+            std::string::npos)
+      << r.output;
+  seqnn::test::write_text(dir.file("same.fa"), ">x\nGGGAAACCC\n(((...)))\n");
+  EXPECT_EQ(seqnn::test::run_cli("rna eval -q --truth " + dir.file("t.csv") + " --pred " + dir.file("same.fa")).exit_code, 0);
+}

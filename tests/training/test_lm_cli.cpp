@@ -343,4 +343,37 @@ TEST(TrainingCli, TrainLmAndGenerate) {
 }
 
 }  // namespace
+
+TEST(TrainingCli, InfiniteLabelsAndUnknownBestRuleColumnsAreRefusedBeforeAnyFile) {
+  // Issue 15 B9 (an inf label made the model NaN, exit 0) and B11 (an unknown --best-rule column
+  // picked no best epoch, exit 0, no model_best.pt).
+  test::TempDir dir;
+  std::string fa, labels = "name\ty\n";
+  const auto seqs = random_sequences(20, 30, Alphabet::dna(), 4);
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    fa += ">s" + std::to_string(i) + "\n" + seqs[i] + "\n";
+    labels += "s" + std::to_string(i) + "\t" + (i == 7 ? std::string("inf") : std::to_string(i % 2)) + "\n";
+  }
+  test::write_text(dir.file("x.fa"), fa);
+  test::write_text(dir.file("inf.tsv"), labels);
+  auto inf = test::run_cli("train -q -f " + dir.file("x.fa") + " --labels " + dir.file("inf.tsv") + " --epochs 2 -o " +
+                           dir.file("a"));
+  EXPECT_EQ(inf.exit_code, 1) << inf.output;
+  EXPECT_NE(inf.output.find(dir.file("inf.tsv") + ":9: target value 'inf' is not a finite float"), std::string::npos)
+      << inf.output;
+  EXPECT_FALSE(test::exists(dir.file("a/checkpoint_1.pt")));
+  std::string ok = labels;
+  ok.replace(ok.find("\tinf\n"), 5, "\t1\n");
+  test::write_text(dir.file("ok.tsv"), ok);
+  auto rule = test::run_cli("train -q -f " + dir.file("x.fa") + " --labels " + dir.file("ok.tsv") +
+                            " --epochs 2 --best-rule y.nosuch -o " + dir.file("b"));
+  EXPECT_EQ(rule.exit_code, 1) << rule.output;
+  EXPECT_NE(rule.output.find("best rule 'y.nosuch': no such metrics column (the run reports: "), std::string::npos)
+      << rule.output;
+  // One error line, last (after the run's opening line about its data).
+  EXPECT_EQ(rule.output.find('\n', rule.output.find("error: ")), rule.output.size() - 1) << rule.output;
+  EXPECT_FALSE(test::exists(dir.file("b/checkpoint_1.pt")));
+  EXPECT_FALSE(test::exists(dir.file("b/metrics.csv")));
+}
+
 }  // namespace seqnn

@@ -33,6 +33,8 @@ struct BestEpochRule {
   // "sum" or "" -> the default; anything else must be a column name.
   static BestEpochRule parse(const std::string& text);
   std::string describe() const;
+  // Throws seqnn::Error (listing `columns`) when the rule names a column not among them.
+  void require_column_in(const std::vector<std::string>& columns) const;
   // Score of one row (higher is better); NaN when the rule's column is missing or NaN.
   double score(const MetricsRow& row) const;
 };
