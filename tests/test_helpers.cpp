@@ -80,8 +80,15 @@ std::string error_of(const std::function<void()>& f) {
   return "no error";
 }
 
-CliResult run_cli(const std::string& args) {
-  std::string cmd = std::string(SEQNN_CLI_PATH) + " " + args + " 2>&1";
+CliResult run_cli(const std::string& args) { return run_shell(std::string(SEQNN_CLI_PATH) + " " + args); }
+
+CliResult run_cli_with_file_limit(const std::string& args, int blocks) {
+  // Writes past the limit fail with EFBIG (SIGXFSZ ignored), as they would on a full disk.
+  return run_shell("ulimit -f " + std::to_string(blocks) + "; trap '' XFSZ; exec " + std::string(SEQNN_CLI_PATH) + " " + args);
+}
+
+CliResult run_shell(const std::string& command) {
+  std::string cmd = "{ " + command + "; } 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
   std::string output;

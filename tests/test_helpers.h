@@ -44,6 +44,10 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 CliResult run_cli(const std::string& args);
+// The command line under `ulimit -f blocks` (a disk that fills up after that much).
+CliResult run_cli_with_file_limit(const std::string& args, int blocks);
+// Any shell command, stderr with stdout.
+CliResult run_shell(const std::string& command);
 
 // The message of the seqnn::Error that f throws, or "no error".
 std::string error_of(const std::function<void()>& f);

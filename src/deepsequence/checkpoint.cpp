@@ -3,10 +3,9 @@
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "seqnn/deepsequence/trainer.h"
-#include "seqnn/util/atomic_file.h"
+#include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn::ds {
@@ -46,11 +45,7 @@ void save_checkpoint(const std::string& path, const Vae& model, const FocusInfo&
     for (size_t i = 0; i < adam.size(); ++i) out.write("adam" + std::to_string(i), adam[i].cpu());
     out.write("rng", trainer->rng_state());
   }
-  std::ostringstream bytes;
-  out.save_to(bytes);
-  AtomicFile file(path);
-  file.write(bytes.str());
-  file.commit();
+  save_archive_atomically(out, path, "DeepSequence checkpoint");
 }
 
 Checkpoint load_checkpoint(const std::string& path) {

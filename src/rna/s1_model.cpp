@@ -6,7 +6,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "seqnn/util/atomic_file.h"
+#include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/strings.h"
 
@@ -176,11 +176,7 @@ void S1Model::save(const std::string& path) const {
   torch::serialize::OutputArchive archive;
   archive.write(kConfigKey, c10::IValue(config().to_json()));
   impl_->net->save(archive);
-  std::ostringstream bytes;
-  archive.save_to(bytes);
-  AtomicFile file(path);
-  file.write(bytes.str());
-  file.commit();
+  save_archive_atomically(archive, path, "S1 model");
 }
 
 S1Output S1Model::forward(const at::Tensor& x) {

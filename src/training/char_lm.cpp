@@ -10,6 +10,7 @@
 
 #include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/trainer.h"
+#include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
 
@@ -191,14 +192,7 @@ void save_char_lm(const CharLm& lm, const std::string& path) {
   torch::serialize::OutputArchive archive;
   archive.write(kLmKey, c10::IValue(lm->config().to_json()));
   lm->save(archive);
-  const std::string partial = path + ".partial";
-  try {
-    archive.save_to(partial);
-  } catch (const c10::Error& e) {
-    std::remove(partial.c_str());
-    fail(path, "cannot write language model: " + first_line(e.what_without_backtrace()));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written model into place");
+  save_archive_atomically(archive, path, "language model");
 }
 
 CharLm load_char_lm(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -21,14 +22,7 @@ void save_train_state(const std::string& path, const TrainState& s, torch::optim
   // JSON has no infinity: "never improved" is stored as null.
   j["plateau_best"] = std::isfinite(s.plateau_best) ? nlohmann::json(s.plateau_best) : nlohmann::json();
   archive.write(kStateKey, c10::IValue(j.dump()));
-  const std::string partial = path + ".partial";
-  try {
-    archive.save_to(partial);
-  } catch (const c10::Error& e) {
-    std::remove(partial.c_str());
-    fail(path, "cannot write training state: " + first_line(e.what_without_backtrace()));
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the training state into place");
+  save_archive_atomically(archive, path, "training state");
 }
 
 TrainState load_train_state(const std::string& path, torch::optim::Optimizer& optimizer) {

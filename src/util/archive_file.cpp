@@ -2,21 +2,26 @@
 
 #include <c10/util/Exception.h>
 
-#include <cstdio>
+#include <sstream>
 
+#include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
 
 void save_archive_atomically(torch::serialize::OutputArchive& archive, const std::string& path, const std::string& what) {
-  const std::string partial = path + ".partial";
+  // Serialised to memory first: LibTorch's file writer that fails mid-archive (a full disk)
+  // throws again from its destructor, which ends the process with std::terminate. The bytes
+  // then go through AtomicFile, whose write and commit errors are ordinary seqnn::Errors.
+  std::ostringstream bytes;
   try {
-    archive.save_to(partial);
+    archive.save_to(bytes);
   } catch (const c10::Error& e) {
-    std::remove(partial.c_str());
-    fail(path, "cannot write " + what + ": " + first_line(e.what_without_backtrace()));
+    fail(path, "cannot serialise " + what + ": " + first_line(e.what_without_backtrace()));
   }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) fail(path, "cannot rename the written " + what + " into place");
+  AtomicFile file(path);
+  file.write(bytes.str());
+  file.commit();
 }
 
 }  // namespace seqnn

@@ -63,3 +63,17 @@ TEST(CliBadOutputs, AbsurdThreadCountsAreRefused) {
   }
   EXPECT_EQ(run_cli("simulate --n 2 --length 10 -o " + dir.file("s.fa") + " --threads 1").exit_code, 0);
 }
+
+TEST(CliBadOutputs, AFullDiskIsAnErrorNotACrashOrAShortFile) {
+  // Issue 15 B7/B8: LibTorch's archive writer used to abort the process (std::terminate) when
+  // the disk filled up, and text outputs to be renamed into place short.
+  TempDir dir;
+  const std::string config = std::string(SEQNN_SOURCE_DIR) + "/configs/deepsea.json";
+  auto model = seqnn::test::run_cli_with_file_limit("init-model -c " + config + " -o " + dir.file("m.pt"), 64);
+  expect_refused(model, dir.file("m.pt") + ": write failed");
+  EXPECT_FALSE(seqnn::test::exists(dir.file("m.pt")));
+  EXPECT_FALSE(seqnn::test::exists(dir.file("m.pt.partial")));
+  auto fasta = seqnn::test::run_cli_with_file_limit("simulate --n 2000 --length 500 -o " + dir.file("s.fa"), 64);
+  expect_refused(fasta, dir.file("s.fa") + ": write failed");
+  EXPECT_FALSE(seqnn::test::exists(dir.file("s.fa")));
+}
