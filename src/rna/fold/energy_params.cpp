@@ -215,12 +215,6 @@ int base_code(char c) {
   }
 }
 
-int pair_type(int a, int b) {
-  static const int8_t table[5][5] = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 5}, {0, 0, 0, 1, 0}, {0, 0, 2, 0, 3}, {0, 6, 0, 4, 0}};
-  if (a < 0 || b < 0) return 0;
-  return table[a][b];
-}
-
 EncodedSequence encode_sequence(const std::string& sequence) {
   if (sequence.empty()) throw Error("empty sequence");
   EncodedSequence e;

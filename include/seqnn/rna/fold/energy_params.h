@@ -40,8 +40,11 @@ const EnergyParams& turner2004();
 
 // Base code of a letter (upper or lower case, T = U): A=1 C=2 G=3 U=4, anything else 0.
 int base_code(char c);
-// Pair type of two base codes (0 when the bases cannot pair).
-int pair_type(int a, int b);
+// Pair type of two base codes (0 when the bases cannot pair; -1 = no base).
+inline int pair_type(int a, int b) {
+  static constexpr int8_t kTable[5][5] = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 5}, {0, 0, 0, 1, 0}, {0, 0, 2, 0, 3}, {0, 6, 0, 4, 0}};
+  return (a < 0 || b < 0) ? 0 : kTable[a][b];
+}
 
 // A sequence ready for folding: upper case, T->U, codes 1-based (codes[0] and codes[n+1] are -1,
 // "no neighbour").
