@@ -51,6 +51,10 @@ void fill_uniform_unknowns(std::string_view seq, const Alphabet& alphabet, at::T
 
 }  // namespace
 
+void check_sequence_letters(std::string_view seq, const Alphabet& alphabet, UnknownRule unknown, const std::string& where) {
+  check_unknown(seq, alphabet, unknown, where);
+}
+
 namespace {
 
 // Nucleotide fast path: writes all four rows at every position (no zeroing pass, no scattered

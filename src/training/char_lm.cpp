@@ -10,6 +10,7 @@
 
 #include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/trainer.h"
+#include "seqnn/sequence/encoding.h"
 #include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
@@ -242,6 +243,9 @@ double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>
 
 LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& o) {
   if (split.train.empty()) fail(data.source, "no training sequences");
+  // tokenize() skips unknown letters (N); a letter outside the alphabet means the wrong --alphabet.
+  const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
+  for (const auto& ex : data.examples) check_sequence_letters(ex.sequence, alphabet, UnknownRule::kZero, ex.where);
   LmEpochTask task(lm, data, split, o);
   TrainLoopOptions loop;
   loop.total = o.epochs;

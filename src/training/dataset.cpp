@@ -50,6 +50,7 @@ Dataset Dataset::subset(const std::vector<int64_t>& index) const {
   Dataset out;
   out.targets = targets;
   out.source = source;
+  out.class_indices = class_indices;
   for (int64_t i : index) out.examples.push_back(examples.at(static_cast<size_t>(i)));
   return out;
 }
@@ -58,7 +59,10 @@ void Dataset::append(const Dataset& other) {
   if (!examples.empty() && other.targets != targets) {
     fail(other.source, "targets (" + join(other.targets, ',') + ") differ from " + source + " (" + join(targets, ',') + ")");
   }
-  if (examples.empty()) targets = other.targets;
+  if (examples.empty()) {
+    targets = other.targets;
+    class_indices = other.class_indices;
+  }
   examples.insert(examples.end(), other.examples.begin(), other.examples.end());
   source = source.empty() ? other.source : source + "," + other.source;
 }
@@ -119,6 +123,7 @@ Dataset load_class_fastas(const std::vector<std::string>& paths, const std::stri
   Dataset data;
   data.targets = {target};
   data.source = join(paths, ',');
+  data.class_indices = true;
   for (size_t k = 0; k < paths.size(); ++k) {
     FastaReader reader(paths[k]);
     FastaRecord rec;

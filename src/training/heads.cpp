@@ -127,6 +127,8 @@ std::vector<HeadSpec> default_heads(const Dataset& data, HeadTask task) {
       max_value = std::max<double>(max_value, v);
     }
     h.kind = kind_for_column(task, binary);
+    // Class indices 0, 1, 2, ... are categories, not a quantity to regress on.
+    if (task == HeadTask::kAuto && data.class_indices && !binary) h.kind = HeadKind::kMulticlass;
     if (h.kind == HeadKind::kMulticlass) {
       h.classes = static_cast<int64_t>(max_value) + 1;
       if (h.classes < 2) fail(data.source, "multiclass target '" + h.name + "' has fewer than two classes");

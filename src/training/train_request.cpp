@@ -29,11 +29,37 @@ std::string layered_train_config(const std::string& config_file, const std::stri
   return effective_train_config(c.dump(), source);
 }
 
+namespace {
+
+// A resumed run continues the recorded one: only its length may change. Any other setting that
+// differs (an architecture flag, another data file) would mix two runs in one directory.
+void require_recorded_settings(const std::string& config, const std::string& out_dir) {
+  const std::string recorded_path = out_dir + "/config.json";
+  const json recorded = json::parse(effective_train_config(read_text_file(recorded_path, "training config"), recorded_path));
+  const json now = json::parse(config);
+  for (const auto* side : {&recorded, &now}) {
+    for (auto it = side->begin(); it != side->end(); ++it) {
+      const std::string& key = it.key();
+      if (key == "epochs") continue;
+      const json was = recorded.contains(key) ? recorded.at(key) : json();
+      const json is = now.contains(key) ? now.at(key) : json();
+      if (was != is) {
+        fail(recorded_path, "--resume: setting '" + key + "' was " + was.dump() + " in this run, now " + is.dump() +
+                                " (resume with the run's settings, or train into a new --out)");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 TrainJobResult run_train_request(const TrainRequest& r) {
   const json overrides = json::parse(r.overrides_json);
   const std::string resume_dir = r.resume && overrides.contains("out") ? overrides.at("out").get<std::string>() : "";
   const std::string config = layered_train_config(r.config_file, resume_dir, r.overrides_json);
-  check_training_dir(json::parse(config).at("out").get<std::string>(), r.resume);
+  const std::string out_dir = json::parse(config).at("out").get<std::string>();
+  check_training_dir(out_dir, r.resume);
+  if (r.resume) require_recorded_settings(config, out_dir);
   TrainJob job = prepare_train_job(config, r.config_file.empty() ? "flags" : r.config_file);
   job.options.resume = r.resume;
   job.options.progress = r.progress;

@@ -127,3 +127,26 @@ TEST(TrainingHeads, LossesMatchHandComputedValues) {
 
 }  // namespace
 }  // namespace seqnn
+
+namespace seqnn {
+
+TEST(TrainingHeads, OneFastaPerClassIsMulticlassUnderAuto) {
+  // Issue 15 B12: three --class-fasta files trained a regression on the class index.
+  test::TempDir dir;
+  for (const char* name : {"a.fa", "b.fa", "c.fa"}) test::write_text(dir.file(name), ">s\nACGT\n>t\nAACC\n");
+  const Dataset three = load_class_fastas({dir.file("a.fa"), dir.file("b.fa"), dir.file("c.fa")}, "class");
+  std::vector<HeadSpec> heads = default_heads(three, HeadTask::kAuto);
+  ASSERT_EQ(heads.size(), 1u);
+  EXPECT_EQ(heads[0].kind, HeadKind::kMulticlass);
+  EXPECT_EQ(heads[0].classes, 3);
+  EXPECT_EQ(default_heads(three.subset({0, 3, 5}), HeadTask::kAuto)[0].kind, HeadKind::kMulticlass);
+  EXPECT_EQ(default_heads(three, HeadTask::kRegression)[0].kind, HeadKind::kRegression);  // asked for
+  const Dataset two = load_class_fastas({dir.file("a.fa"), dir.file("b.fa")}, "class");
+  EXPECT_EQ(default_heads(two, HeadTask::kAuto)[0].kind, HeadKind::kBinary);
+  // A table column of 0, 1, 2 stays a quantity under auto.
+  Dataset table = three;
+  table.class_indices = false;
+  EXPECT_EQ(default_heads(table, HeadTask::kAuto)[0].kind, HeadKind::kRegression);
+}
+
+}  // namespace seqnn

@@ -284,6 +284,13 @@ TEST(TrainingRequest, TrainsAndResumesFromTheRunsConfig) {
   EXPECT_EQ(more.train.last_epoch, 3);
   EXPECT_TRUE(test::exists(dir.file("run/checkpoint_3.pt")));
   EXPECT_NE(test::read_text(dir.file("run/config.json")).find("\"epochs\": 3"), std::string::npos);
+  // Issue 15 B13: a changed architecture (or data) on --resume would mix two runs: refused,
+  // before anything is written.
+  r.overrides_json = nlohmann::json({{"epochs", 4}, {"num_filters", {8}}, {"out", dir.file("run")}}).dump();
+  EXPECT_EQ(test::error_of([&] { run_train_request(r); }),
+            dir.file("run/config.json") + ": --resume: setting 'num_filters' was [4] in this run, now [8] (resume with "
+                                          "the run's settings, or train into a new --out)");
+  EXPECT_FALSE(test::exists(dir.file("run/checkpoint_4.pt")));
 }
 
 TEST(TrainingRequest, SummaryLines) {
@@ -374,6 +381,23 @@ TEST(TrainingCli, InfiniteLabelsAndUnknownBestRuleColumnsAreRefusedBeforeAnyFile
   EXPECT_EQ(rule.output.find('\n', rule.output.find("error: ")), rule.output.size() - 1) << rule.output;
   EXPECT_FALSE(test::exists(dir.file("b/checkpoint_1.pt")));
   EXPECT_FALSE(test::exists(dir.file("b/metrics.csv")));
+}
+
+
+TEST(TrainingCli, TrainLmRefusesLettersOutsideItsAlphabet) {
+  // Issue 15 B14: protein text with --alphabet dna was trained on after silently dropping letters
+  // (M, K and Y are IUPAC codes, unknown in DNA; I is the first letter DNA has no use for).
+  test::TempDir dir;
+  std::string fa;
+  for (int i = 0; i < 10; ++i) fa += ">p" + std::to_string(i) + "\nACGTNACGT\n";
+  fa += ">protein\nMKTAYIAK\n";
+  test::write_text(dir.file("p.fa"), fa);
+  auto r = test::run_cli("train-lm --fasta " + dir.file("p.fa") + " --alphabet dna --out " + dir.file("lm") +
+                         " --epochs 1 --hidden 8 --quiet --threads 1");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find(dir.file("p.fa") + ":21: invalid character 'I' at position 6 for alphabet dna"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(test::exists(dir.file("lm/model_best.pt")));
 }
 
 }  // namespace seqnn

@@ -24,6 +24,10 @@ struct EncodeOptions {
   std::string source;  // file or record name used in error messages
 };
 
+// Throws seqnn::Error naming `where`, the character and its position for a character the
+// alphabet does not accept (and, with UnknownRule::kError, for an unknown one such as N).
+void check_sequence_letters(std::string_view seq, const Alphabet& alphabet, UnknownRule unknown, const std::string& where);
+
 // Encodes into a caller-provided (A, L) row-major buffer that is already zeroed: out[a * L + i].
 // (Four-letter alphabets write every cell, so there the buffer need not be zeroed.)
 // `where` names the sequence in error messages.

@@ -35,6 +35,7 @@ struct Dataset {
   std::vector<std::string> targets;  // target column names
   std::vector<Example> examples;
   std::string source;
+  bool class_indices = false;  // the targets are class indices (one FASTA per class): categorical
   int64_t size() const { return static_cast<int64_t>(examples.size()); }
   Dataset subset(const std::vector<int64_t>& index) const;
   void append(const Dataset& other);  // targets must match
