@@ -155,6 +155,7 @@ void register_all_commands(CLI::App& app) {
   register_simulate(app);
   register_init_model(app);
   register_ism(app);
+  register_attribute(app);
   register_score_variants(app);
   register_train(app);
   register_train_lm(app);

@@ -82,6 +82,7 @@ void register_predict(CLI::App& app);
 void register_simulate(CLI::App& app);
 void register_init_model(CLI::App& app);
 void register_ism(CLI::App& app);
+void register_attribute(CLI::App& app);
 void register_score_variants(CLI::App& app);
 void register_train(CLI::App& app);
 void register_train_lm(CLI::App& app);  // cmd_generate.cpp

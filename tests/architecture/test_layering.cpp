@@ -30,10 +30,11 @@ Allowed allowed_dependencies() {
   a["inference"] = {"util", "sequence", "models"};
   a["mutagenesis"] = core;
   a["variants"] = {"util", "sequence", "models", "inference", "mutagenesis"};
+  a["attribution"] = {"util", "sequence", "models", "inference", "mutagenesis"};
   a["training"] = core;
   a["deepsequence"] = {"util", "sequence", "models", "inference", "training"};
   a["rna"] = {"util", "sequence", "models", "inference", "training"};
-  a["cli"] = {"util", "sequence", "models", "inference", "mutagenesis", "variants", "training", "deepsequence", "rna"};
+  a["cli"] = {"util", "sequence", "models", "inference", "mutagenesis", "variants", "attribution", "training", "deepsequence", "rna"};
   for (auto& [module, deps] : a) deps.insert(module);
   return a;
 }
