@@ -269,3 +269,14 @@ TEST(AttributionHypothetical, ObservedBasesCarryTheOrdinaryAttribution) {
             }).find("--hypothetical"),
             std::string::npos);
 }
+
+TEST(AttributionDeepLift, CudaEqualsCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  Model m = Model::load(fixture("ism/bpnet_small.pt"));
+  at::Tensor X = random_one_hot({3, 4, 300}, 2);
+  AttributionOptions o = deeplift_options("1");
+  at::Tensor cpu = attribute(m, X, {}, o).attributions;
+  o.predict.device = "cuda";
+  EXPECT_LE(max_abs_diff(attribute(m, X, {}, o).attributions, cpu), 1e-4 * (1.0 + cpu.abs().max().item<double>()));
+  EXPECT_EQ(m.device().type(), at::kCPU);  // placement restored
+}
