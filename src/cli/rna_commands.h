@@ -1,5 +1,5 @@
 #pragma once
-// `seqnn rna <train|predict|eval>`: one file each, registered by cmd_rna.cpp.
+// `seqnn rna <train|predict|eval|fold>`: one file each, registered by cmd_rna.cpp.
 #include <CLI/CLI.hpp>
 
 namespace seqnn::cli {
@@ -7,5 +7,6 @@ namespace seqnn::cli {
 void register_rna_train(CLI::App& rna);
 void register_rna_predict(CLI::App& rna);
 void register_rna_eval(CLI::App& rna);
+void register_rna_fold(CLI::App& rna);
 
 }  // namespace seqnn::cli

@@ -1,0 +1,45 @@
+#pragma once
+// `seqnn rna fold` as one call: fold every sequence of a FASTA file with the nearest-neighbour
+// engine (seqnn/rna/fold/fold.h), in parallel over sequences (results in input order), and write
+//   OUT (any name but .tsv): RNAfold's text format, ">id", sequence, "structure ( -x.xx)"; with
+//     partition also RNAfold -p's lines: the pair-probability string " [ensemble energy]", the
+//     centroid " {energy d=distance}" and " frequency of mfe structure in ensemble P; ensemble
+//     diversity D"
+//   OUT.tsv: id sequence structure mfe (+ ensemble_energy mfe_probability centroid diversity)
+//   with partition: <OUT stem>.pairs.tsv, id i j probability (1-based, p >= 1e-3)
+//   with samples: <OUT stem>.samples.tsv, id sample structure energy
+// With evaluate, the input is structures (dot-bracket FASTA or a table with sequence and
+// structure columns) and the output is their energies in the same formats.
+#include <cstdint>
+#include <string>
+
+#include "seqnn/rna/fold/fold_options.h"
+
+namespace seqnn::rna {
+
+struct RnaFoldRunOptions {
+  std::string fasta, out;
+  fold::FoldOptions fold;
+  bool partition = false;
+  int samples = 0;
+  uint64_t seed = 0;
+  bool evaluate = false;
+  int threads = 0;  // 0 = all cores
+  bool progress = true;
+};
+
+struct RnaFoldRunResult {
+  int64_t sequences = 0, nucleotides = 0;
+  double seconds = 0.0;       // folding time
+  double mean_mfe = 0.0;      // kcal/mol
+  std::string pairs_path, samples_path;  // empty unless written
+};
+
+RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& options);
+
+// <stem>.<suffix>.tsv for OUT = <stem>.<ext> (or OUT without an extension).
+std::string fold_side_path(const std::string& out, const std::string& suffix);
+// RNAfold's energy field: " (%6.2f)", e.g. " (-27.80)", " ( -3.40)".
+std::string rnafold_energy(double kcal);
+
+}  // namespace seqnn::rna
