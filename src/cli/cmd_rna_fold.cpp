@@ -22,7 +22,7 @@ void run_rna_fold(RnaFoldArgs& a) {
   a.run.progress = !a.common.quiet;
   const rna::RnaFoldRunResult r = rna::fold_fasta_file(a.run);
   const double rate = r.seconds > 0 ? static_cast<double>(r.nucleotides) / r.seconds : 0.0;
-  std::fprintf(stderr, "seqnn rna fold: %lld sequences (%lld nt) %s in %.1f s (%.0f nt/s); mean %s %.2f kcal/mol -> %s%s%s%s%s\n",
+  std::fprintf(stderr, "seqnn rna fold: %lld sequences (%lld nt) %s in %.3f s (%.0f nt/s); mean %s %.2f kcal/mol -> %s%s%s%s%s\n",
                static_cast<long long>(r.sequences), static_cast<long long>(r.nucleotides),
                a.run.evaluate ? "evaluated" : (a.run.partition ? "folded with the partition function" : "folded"), r.seconds, rate,
                a.run.evaluate ? "energy" : "MFE", r.mean_mfe, a.run.out.c_str(), r.pairs_path.empty() ? "" : ", ", r.pairs_path.c_str(),
