@@ -45,7 +45,7 @@ CLI::Option* add_weights_method_option(CLI::App* cmd, std::string& method) {
 
 void register_deepseq_weights(CLI::App& deepseq) {
   auto a = std::make_shared<WeightsArgs>();
-  auto* cmd = deepseq.add_subcommand("weights", "sequence weights and Neff of an alignment");
+  auto* cmd = add_command(deepseq, "weights", "sequence weights and Neff of an alignment");
   add_alignment_option(cmd, a->alignment, "a2m / a3m / aligned FASTA; focus sequence first")->required();
   add_out_option(cmd, a->out, "output TSV: name, weight");
   cmd->add_option("--theta", a->theta, "identity threshold: neighbours have identity > 1 - theta")

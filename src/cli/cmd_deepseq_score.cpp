@@ -51,7 +51,7 @@ void run_score(ScoreArgs& a) {
 void register_deepseq_score(CLI::App& deepseq) {
   auto a = std::make_shared<ScoreArgs>();
   ds::ScoreMutationsOptions& o = a->run;
-  auto* cmd = deepseq.add_subcommand("score", "score mutants: ELBO(mutant) - ELBO(wild type), and/or the independent-site model");
+  auto* cmd = add_command(deepseq, "score", "score mutants: ELBO(mutant) - ELBO(wild type), and/or the independent-site model");
   add_model_option(cmd, o.model, "model from `seqnn deepseq train` (OUT/model_best.pt, a checkpoint or a snapshot)")
       ->required(false);
   CLI::Option* alignment =

@@ -48,7 +48,7 @@ void run_deepseq_train(DeepseqTrainArgs& a) {
 void register_deepseq_train(CLI::App& deepseq) {
   auto a = std::make_shared<DeepseqTrainArgs>();
   ds::TrainVaeOptions& o = a->run;
-  auto* cmd = deepseq.add_subcommand("train", "train the DeepSequence VAE on an alignment");
+  auto* cmd = add_command(deepseq, "train", "train the DeepSequence VAE on an alignment");
   add_alignment_option(cmd, o.alignment, "a2m / a3m / aligned FASTA; focus sequence first")->required();
   add_config_option(cmd, o.config, "model/training JSON (default: the paper's configuration)");
   add_out_option(cmd, o.out_dir,

@@ -34,7 +34,7 @@ void run_rna_eval(RnaEvalArgs& a) {
 void register_rna_eval(CLI::App& rna) {
   auto a = std::make_shared<RnaEvalArgs>();
   rna::RnaEvalRunOptions& run = a->run;
-  auto* cmd = rna.add_subcommand("eval", "base-pair precision/recall/F1 and box sensitivity against known structures");
+  auto* cmd = add_command(rna, "eval", "base-pair precision/recall/F1 and box sensitivity against known structures");
   cmd->add_option("--truth", run.truth, "known structures: TSV/CSV with id, sequence, structure or base_pairs")
       ->type_name("FILE")
       ->required();

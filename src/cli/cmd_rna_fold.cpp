@@ -34,7 +34,7 @@ void run_rna_fold(RnaFoldArgs& a) {
 void register_rna_fold(CLI::App& rna) {
   auto a = std::make_shared<RnaFoldArgs>();
   rna::RnaFoldRunOptions& run = a->run;
-  auto* cmd = rna.add_subcommand("fold", "fold RNA with the Turner 2004 nearest-neighbour model (RNAfold's defaults): MFE, ensemble, samples");
+  auto* cmd = add_command(rna, "fold", "fold RNA with the Turner 2004 nearest-neighbour model (RNAfold's defaults): MFE, ensemble, samples");
   add_fasta_option(cmd, run.fasta, "RNA sequences (FASTA); with --eval, structures (dot-bracket FASTA or a table)")->required();
   add_out_option(cmd, run.out, "RNAfold text output, or .tsv (id sequence structure mfe ...)");
   cmd->add_flag("--partition", run.partition,

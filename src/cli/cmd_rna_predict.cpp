@@ -31,7 +31,7 @@ void register_rna_predict(CLI::App& rna) {
   auto a = std::make_shared<RnaPredictArgs>();
   rna::RnaPredictRunOptions& run = a->run;
   rna::ProposalOptions& p = run.predict.proposals;
-  auto* cmd = rna.add_subcommand("predict", "predict structures with an S1 model (exact stem assembly)");
+  auto* cmd = add_command(rna, "predict", "predict structures with an S1 model (exact stem assembly)");
   add_model_option(cmd, run.model, "S1 model file from `seqnn rna train`");
   add_fasta_option(cmd, run.fasta, "RNA sequences (FASTA, plain or gzip)")->required();
   add_out_option(cmd, run.out, "structures (.tsv); the box table goes beside it as <out>.boxes.tsv");

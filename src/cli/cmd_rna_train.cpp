@@ -42,7 +42,7 @@ CLI::Option* add_int_list(CLI::App* cmd, const std::string& name, std::vector<in
 void register_rna_train(CLI::App& rna) {
   auto a = std::make_shared<RnaTrainArgs>();
   rna::S1RunOptions& run = a->run;
-  auto* cmd = rna.add_subcommand("train", "train the S1 box model (metrics.csv and a checkpoint per epoch)");
+  auto* cmd = add_command(rna, "train", "train the S1 box model (metrics.csv and a checkpoint per epoch)");
   cmd->add_option("--data,-d", run.data, "TSV/CSV (.gz ok) with sequence and structure or base_pairs columns")
       ->type_name("FILE")
       ->required();

@@ -34,6 +34,13 @@ TEST(CliBadOutputs, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
     expect_refused(r, "is an input of this run");
     EXPECT_EQ(read_text(dir.file("a.tsv")), kFasta);
   }
+  // Subcommands of command groups (rna, deepseq) are checked the same way.
+  const std::string truth = "id,sequence,structure\nx,GGGAAACCC,(((...)))\n";
+  write_text(dir.file("t.csv"), truth);
+  write_text(dir.file("p.fa"), ">x\nGGGAAACCC\n(((...)))\n");
+  auto eval = run_cli("rna eval -q --truth " + dir.file("t.csv") + " --pred " + dir.file("p.fa") + " --out " + dir.file("t.csv"));
+  expect_refused(eval, "is an input of this run");
+  EXPECT_EQ(read_text(dir.file("t.csv")), truth);
   // A derived output (ism's OUT.rows.tsv) naming the input is caught as well.
   write_text(dir.file("x.rows.tsv"), ">s0\n" + std::string(200, 'A') + "\n");
   auto ism = run_cli("ism -m " + model + " -f " + dir.file("x.rows.tsv") + " -o " + dir.file("x.npy") +
