@@ -11,6 +11,7 @@ void register_rna(CLI::App& app) {
   register_rna_predict(*rna);
   register_rna_eval(*rna);
   register_rna_fold(*rna);
+  register_rna_make_dataset(*rna);
 }
 
 }  // namespace seqnn::cli

@@ -1,5 +1,5 @@
 #pragma once
-// `seqnn rna <train|predict|eval|fold>`: one file each, registered by cmd_rna.cpp.
+// `seqnn rna <train|predict|eval|fold|make-dataset>`: one file each, registered by cmd_rna.cpp.
 #include <CLI/CLI.hpp>
 
 namespace seqnn::cli {
@@ -8,5 +8,6 @@ void register_rna_train(CLI::App& rna);
 void register_rna_predict(CLI::App& rna);
 void register_rna_eval(CLI::App& rna);
 void register_rna_fold(CLI::App& rna);
+void register_rna_make_dataset(CLI::App& rna);
 
 }  // namespace seqnn::cli

@@ -92,6 +92,7 @@ bool BedReader::next(BedInterval& iv) {
   iv.name = f.size() > 3 && !f[3].empty() && f[3] != "." ? f[3]
                                                          : iv.chrom + ":" + f[1] + "-" + f[2];
   iv.summit.reset();
+  iv.strand = f.size() >= 6 && (f[5] == "+" || f[5] == "-") ? f[5][0] : '.';
   if (f.size() >= 10) {
     char* end = nullptr;
     long long summit = std::strtoll(f[9].c_str(), &end, 10);

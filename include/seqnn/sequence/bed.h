@@ -20,6 +20,7 @@ struct BedInterval {
   int64_t end = 0;    // exclusive
   std::string name;   // column 4, or "chrom:start-end" when absent
   std::optional<int64_t> summit;  // column 10 of narrowPeak (offset from start), if >= 0
+  char strand = '.';              // column 6: '+', '-' or '.' (absent or unknown)
   int64_t line = 0;
 };
 
