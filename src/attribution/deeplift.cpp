@@ -156,19 +156,6 @@ std::string supported_ops_line() {
          "max over an axis";
 }
 
-// Outputs of the graph vs the model's forward pass: "" when they agree to float rounding.
-std::string output_gap(const ModelOutput& model, const std::vector<at::Tensor>& graph) {
-  if (model.size() != graph.size()) return "the graph has " + std::to_string(graph.size()) + " outputs, the model " + std::to_string(model.size());
-  for (size_t j = 0; j < graph.size(); ++j) {
-    if (model[j].sizes() != graph[j].sizes()) return "output " + model.names[j] + " has another shape";
-    at::Tensor a = model[j].to(torch::kDouble), b = graph[j].to(torch::kDouble);
-    const double scale = 1.0 + a.abs().max().item<double>();
-    const double diff = (a - b).abs().max().item<double>();
-    if (!(diff <= 1e-5 * scale)) return "output " + model.names[j] + " differs by " + std::to_string(diff);
-  }
-  return "";
-}
-
 }  // namespace
 
 at::Tensor scalar_of(const at::Tensor& output, const std::vector<int64_t>& targets) {
@@ -243,7 +230,7 @@ Engine::Engine(Model& model, const at::Tensor& x, const std::vector<at::Tensor>&
   }
   // The graph must be the model: a graph read op by op could miss what an op does.
   torch::NoGradGuard no_grad;
-  const std::string gap = output_gap(model.forward(x, args), [&] {
+  const std::string gap = op_graph_output_gap(model.forward(x, args), [&] {
     std::vector<at::Tensor> values = run_op_graph(p.graph, x, args);
     std::vector<at::Tensor> outs;
     for (int o : p.graph.outputs) outs.push_back(values[static_cast<size_t>(o)]);

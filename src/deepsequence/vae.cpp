@@ -10,6 +10,7 @@
 
 #include "seqnn/deepsequence/alignment.h"
 #include "seqnn/util/parallel.h"
+#include "seqnn/util/seed_mix.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn::ds {
@@ -32,14 +33,6 @@ bool is_bias(const Segment& s) { return s.shape.size() == 1; }
 
 at::Tensor view_of(const at::Tensor& flat, const Segment& s) { return flat.slice(0, s.offset, s.offset + s.numel()).view(s.shape); }
 
-// splitmix64: decorrelates the per-chunk seeds (the generator keeps only 32 bits of its seed).
-uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 }  // namespace
 
 void fill_normal(at::Tensor& out, uint64_t seed) {
@@ -47,7 +40,7 @@ void fill_normal(at::Tensor& out, uint64_t seed) {
     at::Generator g = at::globalContext().defaultGenerator(out.device());
     {
       std::lock_guard<std::mutex> lock(g.mutex());
-      g.set_current_seed(mix(seed));
+      g.set_current_seed(splitmix64(seed));
     }
     out.normal_(0.0, 1.0, g);
     return;
@@ -58,7 +51,7 @@ void fill_normal(at::Tensor& out, uint64_t seed) {
   at::Tensor flat = out.view({-1});
   parallel_for_with_state(0, chunks, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
-      at::Generator g = at::make_generator<at::CPUGeneratorImpl>(mix(seed ^ mix(static_cast<uint64_t>(c))));
+      at::Generator g = at::make_generator<at::CPUGeneratorImpl>(splitmix64(seed ^ splitmix64(static_cast<uint64_t>(c))));
       flat.slice(0, c * kChunk, std::min(n, (c + 1) * kChunk)).normal_(0.0, 1.0, g);
     }
   });

@@ -6,16 +6,10 @@
 
 #include "seqnn/inference/batch_runner.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/seed_mix.h"
 
 namespace seqnn {
 namespace {
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 at::Tensor zeros64(const std::vector<int64_t>& shape) { return torch::zeros(shape, torch::kFloat64); }
 

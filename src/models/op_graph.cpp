@@ -33,4 +33,16 @@ std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, 
   return values;
 }
 
+std::string op_graph_output_gap(const ModelOutput& model, const std::vector<at::Tensor>& graph) {
+  if (model.size() != graph.size()) return "the graph has " + std::to_string(graph.size()) + " outputs, the model " + std::to_string(model.size());
+  for (size_t j = 0; j < graph.size(); ++j) {
+    if (model[j].sizes() != graph[j].sizes()) return "output " + model.names[j] + " has another shape";
+    at::Tensor a = model[j].to(torch::kDouble), b = graph[j].to(torch::kDouble);
+    const double scale = 1.0 + a.abs().max().item<double>();
+    const double diff = (a - b).abs().max().item<double>();
+    if (!(diff <= 1e-5 * scale)) return "output " + model.names[j] + " differs by " + std::to_string(diff);
+  }
+  return "";
+}
+
 }  // namespace seqnn

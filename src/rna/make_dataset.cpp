@@ -99,7 +99,7 @@ void fold_segments(std::vector<Segment>& segments, bool progress) {
   std::atomic<int64_t> done{0};
   fold::FoldSettings settings;
   settings.partition = true;
-  settings.pair_threshold = 1.0;  // only the MFE frequency is needed, not the pairs
+  settings.pair_probabilities = false;  // only the MFE frequency is needed: no outside pass
   parallel_for_with_state(0, static_cast<int64_t>(segments.size()), 1, [&](int64_t first, int64_t last) {
     for (int64_t k = first; k < last; ++k) {
       Segment& s = segments[static_cast<size_t>(k)];

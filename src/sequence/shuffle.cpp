@@ -6,16 +6,10 @@
 #include <random>
 
 #include "seqnn/util/error.h"
+#include "seqnn/util/seed_mix.h"
 
 namespace seqnn {
 namespace {
-
-uint64_t splitmix64(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 // Uniform in [0, n) (multiply-shift; the same on every platform).
 size_t draw(std::mt19937_64& rng, size_t n) {

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/models/model_output.h"
+
 namespace seqnn {
 
 class Model;
@@ -79,5 +81,10 @@ OpGraphAnalysis analyse_op_graph(Model& model, const at::Tensor& sample, const s
 using DropoutSampler = std::function<at::Tensor(int, const OpNode&, const at::Tensor&)>;
 std::vector<at::Tensor> run_op_graph(const OpGraph& graph, const at::Tensor& x, const std::vector<at::Tensor>& args,
                                      const DropoutSampler& sample = nullptr);
+
+// How far a graph's outputs are from the model's own on the same inputs: "" when they agree to
+// float rounding (1e-5 of each output's scale), else what differs. Engines built on the graph
+// (incremental ISM, DeepLIFT) check this before they stand in for the model.
+std::string op_graph_output_gap(const ModelOutput& model, const std::vector<at::Tensor>& graph);
 
 }  // namespace seqnn

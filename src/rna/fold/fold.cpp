@@ -13,7 +13,7 @@ FoldResult fold_sequence(const std::string& sequence, const FoldSettings& settin
   r.has_ensemble = true;
   r.ensemble_energy = pf.ensemble_energy();
   r.mfe_probability = pf.probability_of_energy(r.mfe.energy);
-  if (settings.partition || settings.mea) r.pairs = pf.pair_probabilities(settings.pair_threshold);
+  if ((settings.partition && settings.pair_probabilities) || settings.mea) r.pairs = pf.pair_probabilities(settings.pair_threshold);
   if (settings.mea) r.mea = mea_structure(s.n, r.pairs, settings.mea_gamma, settings.options.max_span);
   if (settings.samples > 0) r.samples = pf.sample(settings.samples, settings.seed);
   return r;

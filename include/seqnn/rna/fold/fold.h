@@ -22,6 +22,7 @@ struct FoldSettings {
   FoldOptions options;
   bool partition = false;            // ensemble energy, MFE probability, pair probabilities
   double pair_threshold = 1e-5;      // pairs below this are not returned
+  bool pair_probabilities = true;    // false: the ensemble only (no outside pass), unless mea
   int samples = 0;                   // stochastic samples (needs partition; turned on if > 0)
   uint64_t seed = 0;                 // of the samples
   bool mea = false;                  // MEA structure (needs partition; turned on if set)
