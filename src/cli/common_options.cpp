@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "seqnn/models/shipped_models.h"
 #include "seqnn/mutagenesis/ism.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
@@ -35,8 +36,26 @@ std::string apply_common_options(const CommonOptions& opts) {
   return device;
 }
 
+// A shipped model's name (rbp/pum2) becomes its file's path as the flag is parsed, so every
+// command and the output-is-not-an-input check see a path.
+CLI::Validator shipped_model_name() {
+  return CLI::Validator(
+      [](std::string& value) {
+        try {
+          value = resolve_model_path(value);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      },
+      "", "shipped model name");
+}
+
 CLI::Option* add_model_option(CLI::App* cmd, std::string& path, const std::string& help) {
-  return cmd->add_option("--model,-m", path, help)->type_name("FILE")->required();
+  return cmd->add_option("--model,-m", path, help + ", or a shipped model's name (seqnn models)")
+      ->type_name("FILE")
+      ->required()
+      ->transform(shipped_model_name());
 }
 
 CLI::Option* add_out_option(CLI::App* cmd, std::string& path, const std::string& help) {
@@ -151,6 +170,7 @@ CLI::App* add_command(CLI::App& app, const std::string& name, const std::string&
 
 void register_all_commands(CLI::App& app) {
   register_info(app);
+  register_models(app);
   register_predict(app);
   register_simulate(app);
   register_init_model(app);
@@ -158,9 +178,11 @@ void register_all_commands(CLI::App& app) {
   register_attribute(app);
   register_score_variants(app);
   register_train(app);
+  register_evaluate(app);
   register_train_lm(app);
   register_generate(app);
   register_plot_metrics(app);
+  register_plot_logo(app);
   register_deepseq(app);
   register_rna(app);
 }

@@ -81,13 +81,16 @@ void register_info(CLI::App& app);
 void register_predict(CLI::App& app);
 void register_simulate(CLI::App& app);
 void register_init_model(CLI::App& app);
+void register_models(CLI::App& app);
 void register_ism(CLI::App& app);
 void register_attribute(CLI::App& app);
 void register_score_variants(CLI::App& app);
 void register_train(CLI::App& app);
+void register_evaluate(CLI::App& app);
 void register_train_lm(CLI::App& app);  // cmd_generate.cpp
 void register_generate(CLI::App& app);
 void register_plot_metrics(CLI::App& app);
+void register_plot_logo(CLI::App& app);
 void register_deepseq(CLI::App& app);  // cmd_deepseq.cpp: train | score | weights
 void register_rna(CLI::App& app);  // cmd_rna.cpp: train | predict | eval
 

@@ -29,7 +29,7 @@ int64_t nth(const std::vector<int64_t>& v, size_t i, int64_t fallback) {
   return v[std::min(i, v.size() - 1)];
 }
 
-Dataset load_data(const json& c, const std::string& prefix) {
+Dataset load_data_settings(const json& c, const std::string& prefix) {
   auto get = [&](const std::string& k) { return c.contains(prefix + k) ? str(c, (prefix + k).c_str()) : std::string(); };
   const std::vector<std::string> label_cols = c.at("label_columns").get<std::vector<std::string>>();
   if (!get("fasta").empty()) {
@@ -163,7 +163,9 @@ std::string prediction_text(double v) {
   return s;
 }
 
-void write_test_predictions(const std::string& path, const Dataset& data, const std::vector<int64_t>& rows,
+}  // namespace
+
+void write_predictions_table(const std::string& path, const Dataset& data, const std::vector<int64_t>& rows,
                             const std::vector<HeadSpec>& heads, const at::Tensor& output, Activation activation) {
   std::vector<std::string> header = {"id"};
   for (const auto& h : heads) {
@@ -197,13 +199,26 @@ void write_test_predictions(const std::string& path, const Dataset& data, const 
   file.commit();
 }
 
-}  // namespace
+
+Dataset load_train_data(const std::string& effective_config_json, const std::string& prefix) {
+  return load_data_settings(json::parse(effective_config_json), prefix);
+}
+
+std::vector<HeadSpec> heads_of_settings(const Dataset& data, const std::string& effective_config_json,
+                                        const std::string& source) {
+  const json c = json::parse(effective_config_json);
+  std::vector<HeadSpec> heads = default_heads(data, head_task_setting(c, source));
+  if (!c.at("auc_threshold").is_null()) {
+    for (auto& h : heads) h.auc_threshold = real(c, "auc_threshold");
+  }
+  return heads;
+}
 
 TrainJob prepare_train_job(const std::string& config_json, const std::string& source) {
   const json c = json::parse(effective_train_config(config_json, source));
   if (str(c, "model_config").empty()) check_arch(c);
   head_task_setting(c, source);
-  return prepare_train_job(config_json, source, load_data(c, ""), load_data(c, "test_"));
+  return prepare_train_job(config_json, source, load_data_settings(c, ""), load_data_settings(c, "test_"));
 }
 
 TrainJob prepare_train_job(const std::string& config_json, const std::string& source, Dataset data, Dataset test) {
@@ -212,10 +227,7 @@ TrainJob prepare_train_job(const std::string& config_json, const std::string& so
   job.config_json = c.dump(2);
   job.data = std::move(data);
   job.test = std::move(test);
-  job.heads = default_heads(job.data, head_task_setting(c, source));
-  if (!c.at("auc_threshold").is_null()) {
-    for (auto& h : job.heads) h.auc_threshold = real(c, "auc_threshold");
-  }
+  job.heads = heads_of_settings(job.data, job.config_json, source);
   SplitOptions so;
   so.val_fraction = real(c, "val_fraction");
   so.test_fraction = job.test.size() > 0 ? 0.0 : real(c, "test_fraction");
@@ -271,7 +283,7 @@ TrainJobResult run_train_job(TrainJob& job) {
     r.train.test_metrics = r.test.metrics;
     r.train.log.add(r.train.best_epoch, "test", r.test.metrics);
     r.train.log.write(o.out_dir + "/metrics.csv");
-    write_test_predictions(o.out_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
+    write_predictions_table(o.out_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
                            native_output_activation_of(job.model));
   }
   return r;

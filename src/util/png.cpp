@@ -165,6 +165,13 @@ void write_png(const std::string& path, const RgbImage& image) {
 
 namespace seqnn {
 
+bool font_pixel(char c, int64_t col, int64_t row) {
+  if (col < 0 || col > 4 || row < 0 || row > 6) return false;
+  const std::array<uint8_t, 7>* g = glyph(c);
+  if (!g) return col == 0 || col == 4 || row == 0 || row == 6;
+  return ((*g)[static_cast<size_t>(row)] >> (4 - col)) & 1;
+}
+
 int64_t draw_text(RgbImage& image, int64_t x, int64_t y, const std::string& text, Rgb color, int64_t scale) {
   for (size_t i = 0; i < text.size(); ++i) {
     const int64_t left = x + static_cast<int64_t>(i) * 6 * scale;

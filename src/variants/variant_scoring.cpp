@@ -83,7 +83,9 @@ ScoredChunk VariantScorer::score(const std::vector<Variant>& variants) {
   }
   if (chunk.variants.empty()) return chunk;
 
-  const Alphabet alphabet = Alphabet::from_name(model_.info().alphabet);
+  // Genome windows are DNA: an RNA model reads them as the + strand's transcript (T as U, the
+  // same one-hot column), so both kinds encode with the DNA alphabet.
+  const Alphabet& alphabet = Alphabet::dna();
   ChunkEncodeOptions lengths;
   lengths.length = opts_.length;
   at::Tensor ref = one_hot_encode_chunk(refs, alphabet, lengths), alt = one_hot_encode_chunk(alts, alphabet, lengths);

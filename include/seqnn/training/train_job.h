@@ -25,6 +25,18 @@ const std::vector<TrainSetting>& train_settings();
 // Defaults for every setting, overlaid with `json_text` (unknown keys are an error naming source).
 std::string effective_train_config(const std::string& json_text, const std::string& source);
 
+// The data named by a config's data settings ("fasta"/"labels", "positives"/"negatives",
+// "class_fasta", "bed"/"genome", "table" and its column settings); prefix "test_" reads the
+// separate test set (empty when none is given). Errors name the missing or wrong setting.
+Dataset load_train_data(const std::string& effective_config_json, const std::string& prefix = "");
+// One head per target column of the data, of the config's "task", with its "auc_threshold".
+std::vector<HeadSpec> heads_of_settings(const Dataset& data, const std::string& effective_config_json,
+                                        const std::string& source);
+// TSV of predictions: id, then per head "<head>.target" and "<head>.prediction" (multiclass:
+// "<head>.p0", ...), rows in `rows` order; output is the model's (N, outputs). Written atomically.
+void write_predictions_table(const std::string& path, const Dataset& data, const std::vector<int64_t>& rows,
+                             const std::vector<HeadSpec>& heads, const at::Tensor& output, Activation activation);
+
 struct TrainJob {
   Dataset data;   // train + val rows (and test rows when the split makes them)
   Split split;

@@ -27,6 +27,8 @@ struct RgbImage {
 // corner at (x, y), so plots carry labels without a font library. Returns the width drawn.
 int64_t draw_text(RgbImage& image, int64_t x, int64_t y, const std::string& text, Rgb color, int64_t scale = 1);
 int64_t text_width(const std::string& text, int64_t scale = 1);
+// Whether pixel (col 0-4, row 0-6) of the built-in font's glyph for c is set (unknown: a box).
+bool font_pixel(char c, int64_t col, int64_t row);
 
 // The PNG bytes of an image (signature, IHDR, one IDAT, IEND).
 std::string encode_png(const RgbImage& image);

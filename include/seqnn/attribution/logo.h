@@ -1,0 +1,55 @@
+#pragma once
+// Sequence logos of attribution maps (tangermeme's plot_logo, logomaker's style): at each
+// position the letters are stacked with heights proportional to their values, positive ones
+// above the zero line and negative ones below, largest magnitude outermost. Given the sequence,
+// only the observed letter is drawn (the map times the one-hot, the usual view of an ISM or
+// DeepLIFT map); the strongest window of a given length is shaded, as a motif call would be.
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+
+#include "seqnn/util/png.h"
+
+namespace seqnn {
+
+struct LogoOptions {
+  std::string letters = "ACGT";  // one per row of the map (A rows)
+  std::string sequence;          // optional: draw only the observed letter at each position
+  int64_t highlight_length = 0;  // > 0: shade the strongest window of this length
+  int64_t pixels_per_position = 12;
+  int64_t plot_height = 160;
+  std::string title;
+};
+
+// The window of `length` positions with the largest summed value of the (masked) map: its start.
+// map (A, L); sequence as in LogoOptions (empty: every letter counts).
+int64_t strongest_window(const at::Tensor& map, const std::string& letters, const std::string& sequence, int64_t length);
+
+// map (A, L) as a logo image; throws seqnn::Error when letters or sequence do not fit the map.
+RgbImage render_logo(const at::Tensor& map, const LogoOptions& options);
+
+}  // namespace seqnn
+
+namespace seqnn {
+
+// `seqnn plot-logo`: one record of an attribution file (N, A, L) as a logo PNG.
+struct LogoRequest {
+  std::string attributions;  // .npy (N, A, L) from `seqnn attribute` or `seqnn ism --mode attribution`
+  std::string fasta;         // optional: the sequences the map was made from (same order)
+  std::string alphabet;      // dna, rna or protein; empty: from the FASTA-less default for A (4: dna)
+  std::string out;           // .png
+  int64_t record = 0;        // 0-based row of the file
+  int64_t motif_length = 8;  // shaded and reported strongest window (0 = none)
+  int64_t pixels_per_position = 12;
+};
+struct LogoResult {
+  std::string id;      // FASTA name of the record ("record N" without a FASTA)
+  int64_t positions = 0;
+  int64_t start = 0;   // 0-based start of the strongest window
+  std::string motif;   // its letters (from the FASTA; empty without one)
+  double sum = 0;      // its summed (masked) attribution
+};
+LogoResult plot_logo_file(const LogoRequest& request);
+
+}  // namespace seqnn
