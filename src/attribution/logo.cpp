@@ -170,12 +170,14 @@ RgbImage render_logo(const at::Tensor& map, const LogoOptions& o) {
   img.fill_rect(left, static_cast<int64_t>(zero), left + L * ppp - 1, static_cast<int64_t>(zero), ink);
   img.fill_rect(left - 2, top, left - 2, top + o.plot_height, ink);
   draw_text(img, 2, top, number_text(up), ink);
-  if (down > 0) draw_text(img, 2, top + o.plot_height - 7, number_text(-down), ink);
+  if (down > 0.05 * up) draw_text(img, 2, top + o.plot_height - 7, number_text(-down), ink);
   const int64_t every = ppp >= 8 ? 10 : 20;
-  for (int64_t l = every - 1; l < L; l += every) {
+  for (int64_t l = 0; l < L; ++l) {
+    const int64_t position = o.first_position + l;
+    if (position % every != 0) continue;
     const int64_t x = left + l * ppp + ppp / 2;
     img.fill_rect(x, top + o.plot_height + 1, x, top + o.plot_height + 4, ink);
-    const std::string label = std::to_string(l + 1);
+    const std::string label = std::to_string(position);
     draw_text(img, x - text_width(label) / 2, top + o.plot_height + 7, label, ink);
   }
   if (!o.title.empty()) draw_text(img, left, 6, o.title, ink);
@@ -225,13 +227,23 @@ LogoResult plot_logo_file(const LogoRequest& request) {
   }
   o.title = r.id;
   r.positions = map.size(1);
+  if (request.flank >= 0 && o.highlight_length > 0) {  // crop around the strongest window
+    const int64_t s = strongest_window(map, o.letters, o.sequence, o.highlight_length);
+    const int64_t from = std::max<int64_t>(0, s - request.flank);
+    const int64_t to = std::min<int64_t>(map.size(1), s + o.highlight_length + request.flank);
+    map = map.slice(1, from, to);
+    if (!o.sequence.empty()) o.sequence = o.sequence.substr(static_cast<size_t>(from), static_cast<size_t>(to - from));
+    o.first_position = from + 1;
+  }
   if (o.highlight_length > 0) {
     r.start = strongest_window(map, o.letters, o.sequence, o.highlight_length);
+    const int64_t offset = o.first_position - 1;
     if (!o.sequence.empty()) r.motif = o.sequence.substr(static_cast<size_t>(r.start), static_cast<size_t>(o.highlight_length));
     const auto v = masked_values(map, o.letters, o.sequence);
     for (const auto& row : v) {
       for (int64_t l = r.start; l < r.start + o.highlight_length; ++l) r.sum += row[static_cast<size_t>(l)];
     }
+    r.start += offset;
   }
   write_png(request.out, render_logo(map, o));
   return r;

@@ -20,6 +20,9 @@ void register_plot_logo(CLI::App& app) {
   cmd->add_option("--motif-length", r->motif_length, "length of the strongest window to shade and report (0 = none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--flank", r->flank, "draw only the strongest window and this many positions each side (-1 = all)")
+      ->check(CLI::Range(-1, 1000000))
+      ->capture_default_str();
   add_out_option(cmd, r->out, "output .png");
   add_common_options(cmd, *common);
   cmd->callback([common, r] {

@@ -21,11 +21,13 @@ void run_rna_fold(RnaFoldArgs& a) {
   a.run.seed = a.common.seed;
   a.run.progress = !a.common.quiet;
   const rna::RnaFoldRunResult r = rna::fold_fasta_file(a.run);
+  char compared[64] = "";
+  if (a.run.compare) std::snprintf(compared, sizeof(compared), "; mean base-pair F1 %.4f vs the known structures", r.mean_f1);
   const double rate = r.seconds > 0 ? static_cast<double>(r.nucleotides) / r.seconds : 0.0;
-  std::fprintf(stderr, "seqnn rna fold: %lld sequences (%lld nt) %s in %.3f s (%.0f nt/s); mean %s %.2f kcal/mol -> %s%s%s%s%s\n",
+  std::fprintf(stderr, "seqnn rna fold: %lld sequences (%lld nt) %s in %.3f s (%.0f nt/s); mean %s %.2f kcal/mol%s -> %s%s%s%s%s\n",
                static_cast<long long>(r.sequences), static_cast<long long>(r.nucleotides),
                a.run.evaluate ? "evaluated" : (a.run.partition ? "folded with the partition function" : "folded"), r.seconds, rate,
-               a.run.evaluate ? "energy" : "MFE", r.mean_mfe, a.run.out.c_str(), r.pairs_path.empty() ? "" : ", ", r.pairs_path.c_str(),
+               a.run.evaluate ? "energy" : "MFE", r.mean_mfe, compared, a.run.out.c_str(), r.pairs_path.empty() ? "" : ", ", r.pairs_path.c_str(),
                r.samples_path.empty() ? "" : ", ", r.samples_path.c_str());
 }
 
@@ -46,6 +48,8 @@ void register_rna_fold(CLI::App& rna) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--eval", run.evaluate, "evaluate the given structures' free energies instead of folding");
+  cmd->add_flag("--compare", run.compare,
+                "the input holds known structures (as for --eval): score each MFE structure against its known one (precision, recall, F1)");
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_rna_fold(*a); });
 }

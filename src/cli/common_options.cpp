@@ -37,16 +37,16 @@ std::string apply_common_options(const CommonOptions& opts) {
 }
 
 // A shipped model's name (rbp/pum2) becomes its file's path as the flag is parsed, so every
-// command and the output-is-not-an-input check see a path.
+// command and the output-is-not-an-input check see a path. Anything else is left as it is:
+// Model::load names the missing file once the other flags are checked.
 CLI::Validator shipped_model_name() {
   return CLI::Validator(
       [](std::string& value) {
         try {
           value = resolve_model_path(value);
-          return std::string();
-        } catch (const Error& e) {
-          return std::string(e.what());
+        } catch (const Error&) {
         }
+        return std::string();
       },
       "", "shipped model name");
 }

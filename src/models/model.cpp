@@ -1,6 +1,9 @@
 #include "seqnn/models/model.h"
 
+#include <unistd.h>
+
 #include "models/model_backend.h"
+#include "seqnn/models/shipped_models.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
 
@@ -8,7 +11,14 @@ namespace seqnn {
 
 Model::Model(std::shared_ptr<ModelBackend> backend) : backend_(std::move(backend)) {}
 
-Model Model::load(const std::string& path) {
+Model Model::load(const std::string& path_or_name) {
+  std::string path = path_or_name;
+  if (access(path.c_str(), F_OK) != 0) {  // not a file: a shipped model's name, if it is one
+    try {
+      path = resolve_model_path(path_or_name);
+    } catch (const Error&) {
+    }
+  }
   require_readable(path, "model");
   if (auto native = try_load_native_backend(path)) return Model(native);
   return Model(load_torchscript_backend(path));

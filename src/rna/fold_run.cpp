@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "seqnn/rna/evaluation.h"
 #include "seqnn/rna/fold/eval.h"
 #include "seqnn/rna/fold/fold.h"
 #include "seqnn/rna/predict_run.h"
@@ -22,6 +23,7 @@ constexpr double kPairFileThreshold = 1e-3;
 
 struct FoldJob {
   std::string id, sequence, given_structure;
+  Structure known;  // compare: the known structure
   fold::FoldResult result;
   std::string centroid;
   int centroid_energy = 0;
@@ -109,10 +111,12 @@ std::vector<FoldJob> read_jobs(const RnaFoldRunOptions& o) {
     for (auto& r : read_structures(o.fasta)) {
       const std::string db = r.structure.to_dot_bracket();
       if (db.find_first_not_of(".()") != std::string::npos) fail(r.where, "pseudoknotted structure: the energy model covers nested structures only");
-      jobs.push_back({r.id, r.sequence, db, {}, {}, 0, 0.0, 0.0, {}});
+      jobs.push_back({r.id, r.sequence, db, {}, {}, {}, 0, 0.0, 0.0, {}});
     }
+  } else if (o.compare) {  // known structures may hold pseudoknots: they only score the prediction
+    for (auto& r : read_structures(o.fasta)) jobs.push_back({r.id, r.sequence, "", r.structure, {}, {}, 0, 0.0, 0.0, {}});
   } else {
-    for (auto& r : read_rna_fasta(o.fasta)) jobs.push_back({r.id, r.sequence, "", {}, {}, 0, 0.0, 0.0, {}});
+    for (auto& r : read_rna_fasta(o.fasta)) jobs.push_back({r.id, r.sequence, "", {}, {}, {}, 0, 0.0, 0.0, {}});
   }
   return jobs;
 }
@@ -132,6 +136,7 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
   if (o.fold.max_span < 0) throw Error("--span must be >= 0");
   if (o.samples < 0) throw Error("--sample must be >= 0");
   if (o.evaluate && (o.partition || o.samples > 0)) throw Error("--eval takes no --partition or --sample");
+  if (o.evaluate && o.compare) throw Error("--eval and --compare exclude each other (--compare folds, then scores against the known structure)");
   const bool tsv = fold_ends_with(o.out, ".tsv");
   RnaFoldRunResult res;
   if (o.partition) res.pairs_path = fold_side_path(o.out, "pairs");
@@ -172,18 +177,28 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
   AtomicFile out(o.out);
   if (tsv) {
     out.write(std::string("id\tsequence\tstructure\t") + (o.evaluate ? "energy" : "mfe") +
-              (o.partition ? "\tensemble_energy\tmfe_probability\tcentroid\tdiversity" : "") + "\n");
+              (o.partition ? "\tensemble_energy\tmfe_probability\tcentroid\tdiversity" : "") +
+              (o.compare ? "\tknown_structure\tprecision\trecall\tf1" : "") + "\n");
   }
-  double sum = 0.0;
+  double sum = 0.0, f1_sum = 0.0;
   for (const auto& j : jobs) {
     const auto& r = j.result;
     sum += r.mfe.kcal();
+    PairScores score;
+    if (o.compare) {
+      score = pair_scores(j.known, Structure::from_dot_bracket(r.mfe.structure, j.id));
+      f1_sum += score.f1;
+    }
     res.nucleotides += static_cast<int64_t>(r.sequence.size());
     if (tsv) {
       std::string row = j.id + "\t" + r.sequence + "\t" + r.mfe.structure + "\t" + fold_format("%.2f", r.mfe.kcal());
       if (o.partition) {
         row += "\t" + fold_format("%.4f", r.ensemble_energy) + "\t" + fold_format("%.6g", r.mfe_probability) + "\t" + j.centroid + "\t" +
                fold_format("%.4f", j.diversity);
+      }
+      if (o.compare) {
+        row += "\t" + j.known.to_dot_bracket() + "\t" + fold_format("%.4f", score.precision) + "\t" +
+               fold_format("%.4f", score.recall) + "\t" + fold_format("%.4f", score.f1);
       }
       out.write(row + "\n");
     } else {
@@ -193,6 +208,7 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
         rec += j.centroid + fold_format(" {%6.2f", j.centroid_energy / 100.0) + fold_format(" d=%.2f}", j.centroid_distance) + "\n";
         rec += fold_format(" frequency of mfe structure in ensemble %g;", r.mfe_probability) + fold_format(" ensemble diversity %-6.2f", j.diversity) + "\n";
       }
+      if (o.compare) rec += j.known.to_dot_bracket() + " known" + fold_format(" [F1 %.4f]", score.f1) + "\n";
       out.write(rec);
     }
   }
@@ -219,6 +235,7 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
   }
   res.sequences = static_cast<int64_t>(jobs.size());
   res.mean_mfe = jobs.empty() ? 0.0 : sum / static_cast<double>(jobs.size());
+  res.mean_f1 = jobs.empty() ? 0.0 : f1_sum / static_cast<double>(jobs.size());
   return res;
 }
 

@@ -93,3 +93,29 @@ TEST(FoldCli, Errors) {
 
 }  // namespace
 }  // namespace seqnn::rna
+
+namespace seqnn::rna {
+namespace {
+
+// --compare: GGGAAACCC folds to (((...))); against a known ((.....)) the prediction has 3 pairs,
+// 2 of them true: precision 2/3, recall 1, F1 0.8 (counted by hand).
+TEST(FoldCli, CompareScoresTheMfeStructureAgainstTheKnownOne) {
+  seqnn::test::TempDir dir;
+  seqnn::test::write_text(dir.file("known.fa"), ">hp\nGGGAAACCC\n((.....))\n>open\nAAAAAAA\n.......\n");
+  auto r = seqnn::test::run_cli("rna fold --compare -f " + dir.file("known.fa") + " -o " + dir.file("out.tsv") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto lines = split(seqnn::test::read_text(dir.file("out.tsv")), '\n');
+  EXPECT_EQ(lines[0], "id\tsequence\tstructure\tmfe\tknown_structure\tprecision\trecall\tf1");
+  EXPECT_EQ(lines[1], "hp\tGGGAAACCC\t(((...)))\t-1.20\t((.....))\t0.6667\t1.0000\t0.8000");
+  EXPECT_EQ(lines[2], "open\tAAAAAAA\t.......\t0.00\t.......\t1.0000\t1.0000\t1.0000");  // empty vs empty scores 1
+  EXPECT_NE(r.output.find("mean base-pair F1 0.9000 vs the known structures"), std::string::npos) << r.output;
+  r = seqnn::test::run_cli("rna fold --compare -f " + dir.file("known.fa") + " -o " + dir.file("out.fold") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(seqnn::test::read_text(dir.file("out.fold")).find("(((...))) ( -1.20)\n((.....)) known [F1 0.8000]\n"), std::string::npos);
+  r = seqnn::test::run_cli("rna fold --compare --eval -f " + dir.file("known.fa") + " -o " + dir.file("x.tsv") + " -q");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--eval and --compare exclude each other"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace seqnn::rna

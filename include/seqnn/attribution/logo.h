@@ -20,6 +20,7 @@ struct LogoOptions {
   int64_t pixels_per_position = 12;
   int64_t plot_height = 160;
   std::string title;
+  int64_t first_position = 1;  // label of the first column (a crop of a longer map)
 };
 
 // The window of `length` positions with the largest summed value of the (masked) map: its start.
@@ -42,6 +43,7 @@ struct LogoRequest {
   int64_t record = 0;        // 0-based row of the file
   int64_t motif_length = 8;  // shaded and reported strongest window (0 = none)
   int64_t pixels_per_position = 12;
+  int64_t flank = -1;        // >= 0: draw only the strongest window and this many positions each side
 };
 struct LogoResult {
   std::string id;      // FASTA name of the record ("record N" without a FASTA)

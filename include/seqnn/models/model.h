@@ -37,8 +37,10 @@ class Model {
   Model() = default;
   explicit Model(std::shared_ptr<ModelBackend> backend);
 
-  // Loads a native seqnn model file or a TorchScript file. Throws seqnn::Error naming the file.
-  static Model load(const std::string& path);
+  // Loads a native seqnn model file or a TorchScript file, or a shipped model by name
+  // ("rbp/pum2": models/shipped_models.h) when no such file exists. Throws seqnn::Error naming
+  // the file.
+  static Model load(const std::string& path_or_name);
 
   // Runs the model on x (N, A, L) and extra arguments passed after it, in order. Integer inputs
   // (int8 one-hot) are cast to the model's dtype. Errors inside the model become seqnn::Error.

@@ -9,7 +9,10 @@
 //   with partition: <OUT stem>.pairs.tsv, id i j probability (1-based, p >= 1e-3)
 //   with samples: <OUT stem>.samples.tsv, id sample structure energy
 // With evaluate, the input is structures (dot-bracket FASTA or a table with sequence and
-// structure columns) and the output is their energies in the same formats.
+// structure columns) and the output is their energies in the same formats. With compare, the
+// input holds known structures too (as for evaluate) and each MFE structure is scored against
+// its known one: base-pair precision, recall and F1 (rna/evaluation.h) as extra .tsv columns, a
+// "known" line in the text format, and the mean F1 in the result.
 #include <cstdint>
 #include <string>
 
@@ -24,6 +27,7 @@ struct RnaFoldRunOptions {
   int samples = 0;
   uint64_t seed = 0;
   bool evaluate = false;
+  bool compare = false;
   int threads = 0;  // 0 = all cores
   bool progress = true;
 };
@@ -32,6 +36,7 @@ struct RnaFoldRunResult {
   int64_t sequences = 0, nucleotides = 0;
   double seconds = 0.0;       // folding time
   double mean_mfe = 0.0;      // kcal/mol
+  double mean_f1 = 0.0;       // with compare: mean base-pair F1 against the known structures
   std::string pairs_path, samples_path;  // empty unless written
 };
 
