@@ -10,10 +10,12 @@
 #include "seqnn/util/error.h"
 #include "seqnn/util/npy.h"
 #include "seqnn/util/progress.h"
+#include "seqnn/util/atomic_file.h"
 
 namespace seqnn {
 
 AttributionStreamResult attribute_stream(Model& model, SequenceSource& source, const AttributionStreamOptions& opts) {
+  OutputGroup outputs;  // all of the run's files, or none of them
   if (opts.chunk <= 0) throw Error("--chunk must be positive");
   const ModelInfo info = model.info();
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
@@ -61,6 +63,7 @@ AttributionStreamResult attribute_stream(Model& model, SequenceSource& source, c
   result.file = writer->path();
   bar.finish();
   result.seconds = bar.elapsed_seconds();
+  outputs.commit();
   return result;
 }
 

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", SEQNN_VERSION);
   seqnn::cli::register_all_commands(app);
-  hts_set_log_level(HTS_LOG_ERROR);  // seqnn reports problems itself, in one line
+  hts_set_log_level(HTS_LOG_OFF);  // seqnn reports problems itself, in one line (htslib's lines would leak)
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
+#include "seqnn/util/atomic_file.h"
 
 namespace seqnn {
 namespace {
@@ -54,6 +55,7 @@ std::unique_ptr<SequenceSource> open_sequence_input(const SequenceInput& input, 
 }
 
 PredictStreamResult predict_stream(Model& model, SequenceSource& source, const PredictStreamOptions& opts) {
+  OutputGroup outputs;  // all of the run's files, or none of them
   if (opts.predict.batch_size <= 0 || opts.chunk <= 0) throw Error("--batch-size and --chunk must be positive");
   const ModelInfo info = model.info();
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
@@ -98,6 +100,7 @@ PredictStreamResult predict_stream(Model& model, SequenceSource& source, const P
   result.files = writers.close();
   bar.finish();
   result.seconds = bar.elapsed_seconds();
+  outputs.commit();
   return result;
 }
 

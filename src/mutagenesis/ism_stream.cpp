@@ -6,10 +6,12 @@
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
+#include "seqnn/util/atomic_file.h"
 
 namespace seqnn {
 
 IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStreamOptions& opts) {
+  OutputGroup outputs;  // all of the run's files, or none of them
   if (opts.chunk <= 0) throw Error("--chunk must be positive");
   if (opts.ism.predict.batch_size <= 0) throw Error("--batch-size must be positive");
   const ModelInfo info = model.info();
@@ -53,6 +55,7 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
   result.files = writer.close();
   bar.finish();
   result.seconds = bar.elapsed_seconds();
+  outputs.commit();
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include "seqnn/util/files.h"
 #include "seqnn/util/png.h"
 #include "seqnn/util/progress.h"
+#include "seqnn/util/atomic_file.h"
 
 namespace seqnn::rna {
 namespace {
@@ -64,6 +65,7 @@ std::string picture_file_name(const std::string& id) {
 }
 
 RnaPredictRunResult predict_structure_files(const RnaPredictRunOptions& o) {
+  OutputGroup outputs;  // all of the run's files, or none of them
   const auto records = read_rna_fasta(o.fasta);
   const auto truth = read_truth(o.truth);
   S1Model model = S1Model::load(o.model);
@@ -90,6 +92,7 @@ RnaPredictRunResult predict_structure_files(const RnaPredictRunOptions& o) {
   }
   r.sequences = static_cast<int64_t>(preds.size());
   r.mean_f1 = r.scored > 0 ? f1 / static_cast<double>(r.scored) : 0.0;
+  outputs.commit();
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "seqnn/sequence/fasta.h"
+#include "seqnn/sequence/compressed_stream.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -69,6 +70,7 @@ struct BedReader::Impl {
 BedReader::BedReader(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
   impl_->fp = bgzf_open(path.c_str(), "r");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  require_complete_bgzf(impl_->fp, path);
 }
 
 BedReader::~BedReader() = default;
@@ -77,6 +79,7 @@ bool BedReader::next(BedInterval& iv) {
   Impl& s = *impl_;
   while (true) {
     int r = bgzf_getline(s.fp, '\n', &s.line);
+    if (r < -1 || (r == -1 && s.fp->errcode)) require_clean_end(s.fp, path_, "line " + std::to_string(s.line_no));
     if (r < -1) fail(path_, "read error after line " + std::to_string(s.line_no));
     if (r == -1) return false;
     ++s.line_no;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "seqnn/sequence/compressed_stream.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
 
@@ -38,7 +39,8 @@ struct FastaReader::Impl {
   // Returns false at EOF.
   bool read_line(const std::string& path) {
     int r = bgzf_getline(fp, '\n', &line);
-    if (r < -1) fail(path, "read error (corrupt gzip/bgzip stream?) after line " + std::to_string(line_no));
+    if (r < -1 || (r == -1 && fp->errcode)) require_clean_end(fp, path, "line " + std::to_string(line_no));
+    if (r < -1) fail(path, "read error after line " + std::to_string(line_no));
     if (r == -1) return false;
     ++line_no;
     if (line.l && line.s[line.l - 1] == '\r') line.s[--line.l] = '\0';
@@ -50,6 +52,7 @@ FastaReader::FastaReader(const std::string& path) : impl_(std::make_unique<Impl>
   require_readable(path, "FASTA file");
   impl_->fp = bgzf_open(path.c_str(), "r");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  require_complete_bgzf(impl_->fp, path);
 }
 
 FastaReader::~FastaReader() = default;
@@ -119,6 +122,7 @@ struct IndexedFasta::Impl {
 IndexedFasta::IndexedFasta(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
   require_readable(path, "FASTA file");
   // FAI_CREATE builds a missing index (plain or bgzip files; a plain-gzip file cannot be indexed).
+  require_complete_bgzf_file(path);  // an index pointing past a cut makes htslib assert
   impl_->fai = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
   if (!impl_->fai) {
     fail(path, "cannot load or build the FASTA index (.fai/.gzi); random access needs a plain or "

@@ -44,10 +44,49 @@ void AtomicFile::commit() {
     fail(path_, std::string("write failed: ") + std::strerror(errno));
   }
   file_ = nullptr;
+  committed_ = true;  // from here the partial file belongs to the group, or is renamed now
+  if (OutputGroup* group = OutputGroup::current()) {
+    group->defer(partial_, path_);
+    return;
+  }
   if (std::rename(partial_.c_str(), path_.c_str()) != 0) {
+    std::remove(partial_.c_str());
     fail(path_, std::string("cannot rename from ") + partial_ + ": " + std::strerror(errno));
   }
+}
+
+namespace {
+thread_local OutputGroup* outermost_group = nullptr;
+}  // namespace
+
+OutputGroup::OutputGroup() : outer_(outermost_group) {
+  if (!outer_) outermost_group = this;
+}
+
+OutputGroup::~OutputGroup() {
+  if (outer_) return;
+  outermost_group = nullptr;
+  if (!committed_) {
+    for (const auto& [partial, path] : pending_) std::remove(partial.c_str());
+  }
+}
+
+OutputGroup* OutputGroup::current() { return outermost_group; }
+
+void OutputGroup::defer(const std::string& partial, const std::string& path) { pending_.emplace_back(partial, path); }
+
+void OutputGroup::commit() {
+  if (outer_) return;  // the outermost group renames
+  outermost_group = nullptr;
   committed_ = true;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    const auto& [partial, path] = pending_[i];
+    if (std::rename(partial.c_str(), path.c_str()) != 0) {
+      const std::string reason = std::strerror(errno);
+      for (size_t k = i; k < pending_.size(); ++k) std::remove(pending_[k].first.c_str());
+      fail(path, "cannot rename from " + partial + ": " + reason);
+    }
+  }
 }
 
 }  // namespace seqnn

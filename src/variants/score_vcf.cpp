@@ -6,6 +6,7 @@
 #include "seqnn/util/strings.h"
 #include "seqnn/variants/skip_log.h"
 #include "seqnn/variants/variant_writer.h"
+#include "seqnn/util/atomic_file.h"
 
 namespace seqnn {
 namespace {
@@ -39,6 +40,7 @@ std::string output_stem(const std::string& out) {
 }
 
 VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& vcf, const VcfScoringOptions& opts) {
+  OutputGroup outputs;  // all of the run's files, or none of them
   if (opts.chunk <= 0 || opts.scoring.predict.batch_size <= 0) throw Error("--batch-size and --chunk must be positive");
   // Load onto the device once; the scorer's calls find the model there.
   ModelStateGuard placement(model, opts.scoring.predict.device, opts.scoring.predict.dtype);
@@ -69,6 +71,7 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
   result.skip_report = skipped.report();
   result.targets = scorer.task_names();
   result.files = writer->files();
+  outputs.commit();
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "seqnn/sequence/compressed_stream.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
 #include "seqnn/util/strings.h"
@@ -110,7 +111,9 @@ VcfReader::VcfReader(const std::string& path) : impl_(std::make_unique<Impl>()),
   impl_->fp = hts_open(path.c_str(), "r");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
   if (hts_get_format(impl_->fp)->category != variant_data) fail(path, "not a VCF or BCF file");
+  if (impl_->fp->is_bgzf) require_complete_bgzf(impl_->fp->fp.bgzf, path);
   impl_->hdr = bcf_hdr_read(impl_->fp);
+  if (!impl_->hdr && impl_->fp->is_bgzf) require_clean_end(impl_->fp->fp.bgzf, path, "the header");
   if (!impl_->hdr) fail(path, "missing or invalid VCF header (is the '#CHROM' line present?)");
   impl_->rec = bcf_init();
   if (!impl_->rec) fail(path, "out of memory");
@@ -162,6 +165,7 @@ bool read_record(const std::string& path, htsFile* fp, bcf_hdr_t* hdr, bcf1_t* r
   const bool text = hts_get_format(fp)->format == vcf;
   std::vector<std::string> cols;
   int r = text ? read_vcf_line(fp, hdr, rec, cols) : bcf_read(fp, hdr, rec);
+  if (r < 0 && fp->is_bgzf) require_clean_end(fp->fp.bgzf, path, "record " + std::to_string(record_no - 1));
   if (r == -1) return false;
   if (text) {
     const std::string problem = vcf_line_problem(cols);

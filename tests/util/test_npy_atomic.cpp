@@ -62,3 +62,68 @@ TEST(AtomicFile, UncommittedFileLeavesNothing) {
   EXPECT_EQ(seqnn::test::read_text(dir.file("out.txt")), "done\n");
   EXPECT_THROW(AtomicFile(dir.file("no/such/dir/x")), Error);
 }
+
+namespace seqnn {
+namespace {
+
+// Issue 15 B6: a run's several outputs are renamed into place together at the end, or not at all.
+TEST(OutputGroup, FilesAppearOnlyWhenTheGroupCommits) {
+  test::TempDir dir;
+  {
+    OutputGroup group;
+    AtomicFile a(dir.file("a.npy")), b(dir.file("a.rows.tsv"));
+    a.write("x");
+    a.commit();
+    EXPECT_FALSE(test::exists(dir.file("a.npy"))) << "inside a group, commit only finishes the partial file";
+    b.write("y");
+    b.commit();
+    group.commit();
+  }
+  EXPECT_EQ(test::read_text(dir.file("a.npy")), "x");
+  EXPECT_EQ(test::read_text(dir.file("a.rows.tsv")), "y");
+}
+
+TEST(OutputGroup, AFailedRunLeavesNoneOfItsFiles) {
+  test::TempDir dir;
+  try {
+    OutputGroup group;
+    {
+      OutputGroup inner;  // a nested run joins the outer group
+      AtomicFile a(dir.file("s.tsv"));
+      a.write("scores");
+      a.commit();
+      inner.commit();
+    }
+    AtomicFile b(dir.file("s.skipped.tsv"));
+    b.write("skipped");
+    throw Error("the run failed before its second output was complete");
+  } catch (const Error&) {
+  }
+  EXPECT_FALSE(test::exists(dir.file("s.tsv")));
+  EXPECT_FALSE(test::exists(dir.file("s.tsv.partial")));
+  EXPECT_FALSE(test::exists(dir.file("s.skipped.tsv")));
+  EXPECT_FALSE(test::exists(dir.file("s.skipped.tsv.partial")));
+  AtomicFile c(dir.file("alone.txt"));  // no group: committed at once
+  c.write("z");
+  c.commit();
+  EXPECT_TRUE(test::exists(dir.file("alone.txt")));
+}
+
+// predict to .npy writes the predictions and a .rows.tsv; with the disk full while the (long)
+// row names are written, neither file may be left behind.
+TEST(OutputGroup, PredictWithADiskThatFillsLeavesNoNpyWithoutItsRows) {
+  test::TempDir dir;
+  std::string fa;
+  for (int i = 0; i < 200; ++i) fa += ">" + std::string(400, 'n') + std::to_string(i) + "\n" + std::string(200, 'A') + "\n";
+  test::write_text(dir.file("in.fa"), fa);
+  auto r = test::run_cli_with_file_limit("predict -m " + test::fixture("deepsea_small.pt") + " -f " + dir.file("in.fa") +
+                                             " -o " + dir.file("p.npy") + " -q",
+                                         40);
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("write failed"), std::string::npos) << r.output;
+  EXPECT_FALSE(test::exists(dir.file("p.npy"))) << r.output;
+  EXPECT_FALSE(test::exists(dir.file("p.rows.tsv"))) << r.output;
+}
+
+}  // namespace
+}  // namespace seqnn

@@ -3,6 +3,8 @@
 // when complete, so a failed or killed run never leaves a file that looks finished.
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace seqnn {
 
@@ -20,7 +22,8 @@ class AtomicFile {
   // Seek within the partial file (e.g. to patch a header once the length is known).
   void seek(long offset);
   void seek_end();
-  // Flushes, closes and renames the partial file to the final path.
+  // Flushes, closes and renames the partial file to the final path; inside an OutputGroup the
+  // rename waits for the group's commit.
   void commit();
 
   const std::string& path() const { return path_; }
@@ -30,6 +33,29 @@ class AtomicFile {
   std::string path_;
   std::string partial_;
   std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+// The outputs of one run that writes several files (a .npy and its .rows.tsv, scores and their
+// .skipped.tsv, a model and its loss curve): while a group is alive on this thread, each
+// AtomicFile::commit() only finishes its partial file, and the group's commit() renames them all
+// into place at the end; a group destroyed before its commit (the run failed) removes every
+// partial file, so a failed run leaves none of its outputs rather than some. Groups nest: an
+// inner group leaves the renames to the outermost one.
+class OutputGroup {
+ public:
+  OutputGroup();
+  ~OutputGroup();
+  OutputGroup(const OutputGroup&) = delete;
+  OutputGroup& operator=(const OutputGroup&) = delete;
+  void commit();
+  // The outermost group alive on this thread, or nullptr (AtomicFile::commit uses it).
+  static OutputGroup* current();
+  void defer(const std::string& partial, const std::string& path);
+
+ private:
+  OutputGroup* outer_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> pending_;  // partial, final
   bool committed_ = false;
 };
 

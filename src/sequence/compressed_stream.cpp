@@ -1,0 +1,38 @@
+#include "seqnn/sequence/compressed_stream.h"
+
+#include <htslib/bgzf.h>
+#include <htslib/hts.h>  // enum htsCompression
+
+#include <cerrno>
+#include <cstring>
+
+#include "seqnn/util/error.h"
+
+namespace seqnn {
+
+void require_complete_bgzf(BGZF* fp, const std::string& path) {
+  if (bgzf_compression(fp) != bgzf) return;
+  if (bgzf_check_EOF(fp) == 0) {
+    fail(path, "truncated bgzip file: its end-of-file block is missing (an interrupted download or copy?)");
+  }
+}
+
+void require_complete_bgzf_file(const std::string& path) {
+  BGZF* fp = bgzf_open(path.c_str(), "r");
+  if (!fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  try {
+    require_complete_bgzf(fp, path);
+  } catch (...) {
+    bgzf_close(fp);
+    throw;
+  }
+  bgzf_close(fp);
+}
+
+void require_clean_end(BGZF* fp, const std::string& path, const std::string& last_read) {
+  if (fp->errcode == 0) return;
+  fail(path, "the compressed data end early or are corrupt after " + last_read +
+                 " (a truncated or damaged gzip/bgzip file)");
+}
+
+}  // namespace seqnn
