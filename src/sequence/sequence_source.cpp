@@ -49,6 +49,14 @@ class BedSource final : public SequenceSource {
       if (genome_.resolve(iv.chrom).empty()) {
         fail_at(reader_.path(), iv.line, "chromosome '" + iv.chrom + "' is not in " + genome_.path());
       }
+      // A window that only reaches past a chromosome end is padded; an interval that lies wholly
+      // beyond it is a coordinate error (another assembly?), not a window of N's.
+      const int64_t chrom_length = genome_.length(genome_.resolve(iv.chrom));
+      if (iv.start >= chrom_length) {
+        fail_at(reader_.path(), iv.line, "interval " + iv.chrom + ":" + std::to_string(iv.start) + "-" + std::to_string(iv.end) +
+                                             " starts past the end of the chromosome (length " + std::to_string(chrom_length) +
+                                             " in " + genome_.path() + "; another assembly?)");
+      }
       Window w = make_window(genome_, iv, length_, centre_);
       chunk.labels.rows.push_back({w.name, w.chrom, std::to_string(w.start), std::to_string(w.end), std::to_string(w.padded)});
       chunk.where.push_back(reader_.path() + ":" + std::to_string(iv.line) + " (" + w.name + ")");

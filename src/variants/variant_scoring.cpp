@@ -71,6 +71,12 @@ ScoredChunk VariantScorer::score(const std::vector<Variant>& variants) {
       chunk.skipped.push_back({v, "chromosome '" + v.chrom + "' is not in the genome " + genome_.path()});
       continue;
     }
+    const int64_t chrom_length = genome_.length(genome_.resolve(v.chrom));
+    if (v.pos < 1 || v.pos + static_cast<int64_t>(v.ref.size()) - 1 > chrom_length) {
+      chunk.skipped.push_back({v, "POS " + std::to_string(v.pos) + " (REF " + v.ref + ") is outside chromosome " + v.chrom +
+                                      " (length " + std::to_string(chrom_length) + " in " + genome_.path() + ")"});
+      continue;
+    }
     VariantWindows w = make_variant_windows(genome_, v, opts_.length);
     if (!w.ref_matches) {
       chunk.skipped.push_back({v, "REF " + v.ref + " does not match the genome (" + w.genome_ref + ")"});

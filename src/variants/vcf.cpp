@@ -142,6 +142,7 @@ void split_alleles(const bcf_hdr_t* hdr, const bcf1_t* rec, int64_t record_no, s
     // Symbolic alleles stay as written ("<INS:ME:Alu>") so messages quote the file.
     if (!is_symbolic(v.alt)) v.alt = to_upper(v.alt);
     v.problem = ref_issue.empty() ? alt_problem(v.alt) : ref_issue;
+    if (v.problem.empty() && v.alt == base.ref) v.problem = "ALT equals REF (" + v.alt + "): not a variant";
     out.push_back(std::move(v));
   }
 }

@@ -90,12 +90,13 @@ TEST(CliScoreVariants, TsvMatchesDirectPredictionAndSkipsMismatches) {
   auto rows = read_tsv(out);
   ASSERT_EQ(rows[0][0], "chrom");
   ASSERT_EQ(rows[0][6], "ref.task0");  // the fixture names its outputs task0..task11
-  // snv, del, ins, edge, and multi split into 3 scorable ALTs (the REF-identical one is scored too).
-  ASSERT_EQ(rows.size(), 1u + 4u + 4u);
+  // snv, del, ins, edge, and multi split into 3 scorable ALTs (the REF-identical one is not a variant).
+  ASSERT_EQ(rows.size(), 1u + 4u + 3u);
   auto skipped = read_tsv(c.dir.file("s.skipped.tsv"));
-  ASSERT_EQ(skipped.size(), 3u);  // header, mismatch, symbolic
+  ASSERT_EQ(skipped.size(), 4u);  // header, mismatch, symbolic, multi's ALT == REF
   EXPECT_EQ(skipped[1][2], "mismatch");
   EXPECT_EQ(skipped[2][2], "symbolic");
+  EXPECT_EQ(skipped[3][2], "multi");
 
   Model m = Model::load(fixture("deepsea_small.pt"));
   std::vector<std::string> refs, alts;
@@ -283,4 +284,31 @@ TEST(CliScoreVariants, IsmEngineIncrementalEqualsNaiveAndSaysWhyWhenItCannotRun)
   auto refused = run_cli(lstm + " --ism-engine incremental");
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.output.find("the incremental engine cannot run"), std::string::npos) << refused.output;
+}
+
+// Issue 15 (weak list): REF == ALT is not a variant; POS 0 or past the chromosome end is a
+// coordinate error, not a "REF mismatch"; a BED interval wholly past the end is not all-N.
+TEST(ScoreVariantsCli, NonVariantsAndOutOfRangePositionsAreSkippedWithTheirReason) {
+  VariantCase c;
+  std::string ref100(1, c.base(100));
+  seqnn::test::write_text(c.vcf, c.header() + c.line(100, ref100, ref100, "same") + c.line(1001, "A", "C", "over") +
+                                     c.line(500, std::string(1, c.base(500)), std::string(1, c.other(500)), "fine"));
+  auto r = run_cli("score-variants -m " + fixture("deepsea_small.pt") + " -g " + c.genome + " --vcf " + c.vcf + " -o " +
+                   c.dir.file("s.tsv") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("1 scored"), std::string::npos) << r.output;
+  const std::string skipped = seqnn::test::read_text(c.dir.file("s.skipped.tsv"));
+  EXPECT_NE(skipped.find("ALT equals REF"), std::string::npos) << skipped;
+  EXPECT_NE(skipped.find("POS 1001 (REF A) is outside chromosome 1 (length 1000"), std::string::npos) << skipped;
+}
+
+TEST(PredictCli, ABedIntervalWhollyPastTheChromosomeEndIsAnError) {
+  VariantCase c;
+  seqnn::test::write_text(c.dir.file("w.bed"), "chr1\t100\t300\nchr1\t5000\t5200\n");
+  auto r = run_cli("predict -m " + fixture("deepsea_small.pt") + " -b " + c.dir.file("w.bed") + " -g " + c.genome + " -o " +
+                   c.dir.file("p.tsv") + " -q");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("w.bed:2: interval chr1:5000-5200 starts past the end of the chromosome (length 1000"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(seqnn::test::exists(c.dir.file("p.tsv")));
 }
