@@ -84,6 +84,7 @@ bool BedReader::next(BedInterval& iv) {
     if (r == -1) return false;
     ++s.line_no;
     if (s.line.l && s.line.s[s.line.l - 1] == '\r') s.line.s[--s.line.l] = '\0';
+    if (s.line_no == 1) strip_utf8_bom(s.line);
     if (!is_skipped_line(s.line)) break;
   }
   auto f = split_fields(s.line.s, s.line.l);

@@ -2,6 +2,7 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/hts.h>  // enum htsCompression
+#include <htslib/kstring.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,6 +34,13 @@ void require_clean_end(BGZF* fp, const std::string& path, const std::string& las
   if (fp->errcode == 0) return;
   fail(path, "the compressed data end early or are corrupt after " + last_read +
                  " (a truncated or damaged gzip/bgzip file)");
+}
+
+void strip_utf8_bom(kstring_t& line) {
+  if (line.l >= 3 && std::memcmp(line.s, "\xEF\xBB\xBF", 3) == 0) {
+    std::memmove(line.s, line.s + 3, line.l - 3 + 1);
+    line.l -= 3;
+  }
 }
 
 }  // namespace seqnn

@@ -44,6 +44,7 @@ struct FastaReader::Impl {
     if (r == -1) return false;
     ++line_no;
     if (line.l && line.s[line.l - 1] == '\r') line.s[--line.l] = '\0';
+    if (line_no == 1) strip_utf8_bom(line);
     return true;
   }
 };

@@ -112,5 +112,21 @@ TEST(CompressedStream, CutVcfAndBedStopTheRun) {
   }
 }
 
+TEST(CompressedStream, AUtf8ByteOrderMarkIsNotPartOfTheFirstLine) {
+  test::TempDir dir;
+  test::write_text(dir.file("a.fa"), "\xEF\xBB\xBF>s1 first\r\nACGT\r\n>s2\r\nGG\r\n");
+  FastaReader reader(dir.file("a.fa"));
+  FastaRecord r;
+  ASSERT_TRUE(reader.next(r));
+  EXPECT_EQ(r.name, "s1");
+  EXPECT_EQ(r.sequence, "ACGT");
+  test::write_text(dir.file("a.bed"), "\xEF\xBB\xBF" "chr1\t10\t20\r\n");
+  BedReader bed(dir.file("a.bed"));
+  BedInterval iv;
+  ASSERT_TRUE(bed.next(iv));
+  EXPECT_EQ(iv.chrom, "chr1");
+  EXPECT_EQ(iv.end, 20);
+}
+
 }  // namespace
 }  // namespace seqnn

@@ -5,6 +5,7 @@
 #include <string>
 
 struct BGZF;
+struct kstring_t;
 
 namespace seqnn {
 
@@ -18,5 +19,9 @@ void require_complete_bgzf_file(const std::string& path);
 // At the end of reading (the reader saw end of file): throws seqnn::Error naming the path and what
 // was read last ("line 51", "record 51") when the stream stopped on an error (a gzip member cut short, corrupt data).
 void require_clean_end(BGZF* fp, const std::string& path, const std::string& last_read);
+
+// A UTF-8 byte-order mark (editors on Windows write one) is not part of a file's first line: the
+// line readers strip it, as htslib's own readers do not.
+void strip_utf8_bom(kstring_t& line);
 
 }  // namespace seqnn
