@@ -183,6 +183,7 @@ void register_all_commands(CLI::App& app) {
   register_generate(app);
   register_plot_metrics(app);
   register_plot_logo(app);
+  register_seqlets(app);
   register_deepseq(app);
   register_rna(app);
 }

@@ -91,6 +91,7 @@ void register_train_lm(CLI::App& app);  // cmd_generate.cpp
 void register_generate(CLI::App& app);
 void register_plot_metrics(CLI::App& app);
 void register_plot_logo(CLI::App& app);
+void register_seqlets(CLI::App& app);
 void register_deepseq(CLI::App& app);  // cmd_deepseq.cpp: train | score | weights
 void register_rna(CLI::App& app);  // cmd_rna.cpp: train | predict | eval
 
