@@ -14,17 +14,9 @@ WORK=${WORK:-$BUILD/models_work/rbp}
 THREADS=${THREADS:-2}
 [ -d "$DATA" ] || { echo "rbp recipe: $DATA not found (the shared CLIP-seq data sets)" >&2; exit 1; }
 for p in $PROTEINS; do
-  rm -rf "$WORK/$p"
   start=$(date +%s.%N)
-  "$BUILD"/seqnn train \
-    --positives "$DATA/$p.train.positive.fasta" --negatives "$DATA/$p.train.negative.fasta" \
-    --test-positives "$DATA/$p.test.positive.fasta" --test-negatives "$DATA/$p.test.negative.fasta" \
-    --alphabet rna --max-length 200 --global-pool flatten --padding valid \
-    --num-filters 30 30 30 --filter-width 25 --pool 2 --conv-dropout 0.3 \
-    --dense-units 100 --dropout 0.5 \
-    --epochs "${EPOCHS:-30}" --batch-size 64 --lr 0.001 --early-stopping 4 --lr-schedule plateau \
-    --val-fraction 0.1 --split-seed 1 --seed 1 --best-rule "label.auroc" \
-    --threads "$THREADS" --quiet --out "$WORK/$p"
+  # The benchmark's recipe (docs/benchmarks.md), one protein at a time into $WORK/NAME.
+  OUT="$WORK" DATA="$DATA" THREADS="$THREADS" EPOCHS="${EPOCHS:-30}" bench/training/rbp_cnn.sh "$BUILD" "$p" > /dev/null
   end=$(date +%s.%N)
   mkdir -p models/rbp
   cp "$WORK/$p/model_best.pt" "models/rbp/$p.pt"
