@@ -186,6 +186,7 @@ void register_all_commands(CLI::App& app) {
   register_seqlets(app);
   register_deepseq(app);
   register_rna(app);
+  register_mhc(app);
 }
 
 }  // namespace seqnn::cli

@@ -94,5 +94,6 @@ void register_plot_logo(CLI::App& app);
 void register_seqlets(CLI::App& app);
 void register_deepseq(CLI::App& app);  // cmd_deepseq.cpp: train | score | weights
 void register_rna(CLI::App& app);  // cmd_rna.cpp: train | predict | eval
+void register_mhc(CLI::App& app);  // cmd_mhc.cpp: train | predict
 
 }  // namespace seqnn::cli

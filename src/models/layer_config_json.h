@@ -22,6 +22,9 @@ void require_config_type(const JsonObject& config, const std::string& expected);
 // The alphabet name, which must be one seqnn knows.
 void read_alphabet(const JsonObject& config, std::string& alphabet);
 void read_output_names(const JsonObject& config, int64_t outputs, std::vector<std::string>& names);
+// The "metadata" object models carry (two-input networks, ensembles) as JSON text; "{}" when
+// absent (src/models/pair_config.cpp).
+std::string read_metadata(const JsonObject& config);
 
 // The keys CNN and RNN configs share: alphabet, input_length, conv, dense, outputs,
 // output_activation and output_names.

@@ -1,16 +1,32 @@
 #pragma once
-// The ModelBackend of a native seqnn network (CNN or recurrent): both kinds share forward, mode,
+// The ModelBackend of a native seqnn network (CNN, recurrent, two-input, ensemble): the kinds share forward, mode,
 // placement, info, the file format and MC dropout; they differ only in the network type, its
-// name in messages and when the network has a fixed input length.
+// name in messages, when the network has a fixed input length and how many inputs it takes.
 #include <torch/torch.h>
 
 #include <optional>
 #include <string>
 
 #include "models/model_backend.h"
+#include "seqnn/models/ensemble_net.h"
+#include "seqnn/models/pair_net.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
+
+// The network on x and the model's extra inputs: the two-input network takes exactly one (its
+// second input, native_backend.cpp); the others take none.
+at::Tensor native_forward(PairNet& net, const at::Tensor& x, const std::vector<at::Tensor>& args);
+// An ensemble passes them on to every member.
+at::Tensor native_forward(EnsembleNet& net, const at::Tensor& x, const std::vector<at::Tensor>& args);
+template <typename Net>
+at::Tensor native_forward(Net& net, const at::Tensor& x, const std::vector<at::Tensor>& args) {
+  if (!args.empty()) {
+    throw Error(std::string("native ") + kind_name(net->config()) + " models take no extra inputs (" +
+                std::to_string(args.size()) + " given)");
+  }
+  return net->forward(x);
+}
 
 template <typename Net>
 class NativeBackendOf final : public ModelBackend {
@@ -18,11 +34,7 @@ class NativeBackendOf final : public ModelBackend {
   NativeBackendOf(Net net, std::string source) : net_(std::move(net)), source_(std::move(source)) {}
 
   ModelOutput forward(const at::Tensor& x, const std::vector<at::Tensor>& args) override {
-    if (!args.empty()) {
-      throw Error(std::string("native ") + kind_name(net_->config()) + " models take no extra inputs (" +
-                  std::to_string(args.size()) + " given)");
-    }
-    return ModelOutput::single(net_->forward(x));
+    return ModelOutput::single(native_forward(net_, x, args));
   }
   void train(bool on) override { net_->train(on); }
   bool is_training() const override { return net_->is_training(); }

@@ -4,6 +4,8 @@
 
 #include "models/model_backend.h"
 #include "seqnn/models/cnn.h"
+#include "seqnn/models/ensemble_net.h"
+#include "seqnn/models/pair_net.h"
 #include "seqnn/models/rnn.h"
 
 namespace seqnn {
@@ -133,5 +135,11 @@ OpGraphAnalysis native_op_graph(const CnnNetImpl& net) {
 OpGraphAnalysis native_op_graph(const RnnNetImpl&) {
   return {std::nullopt, "recurrent layer (a recurrent state carries every position to the end)"};
 }
+
+OpGraphAnalysis native_op_graph(const PairNetImpl&) {
+  return {std::nullopt, "two-input network (its second input is not a sequence the graph follows)"};
+}
+
+OpGraphAnalysis native_op_graph(const EnsembleNetImpl&) { return {std::nullopt, "ensemble (a mean of whole models)"}; }
 
 }  // namespace seqnn

@@ -60,6 +60,15 @@ torch::Tensor total_loss(const std::vector<HeadSpec>& heads, const std::vector<t
   return sum;
 }
 
+// The model on a batch and, for models with more than one input, the batch rows' extra inputs.
+torch::Tensor forward_batch(Model& model, const Batch& b, const ExtraInputs& extra_inputs) {
+  std::vector<at::Tensor> args;
+  if (extra_inputs) {
+    for (const auto& t : extra_inputs(b.index)) args.push_back(t.to(model.device()));
+  }
+  return model.forward(b.x.to(model.device()), args).tensor();
+}
+
 // Collects outputs and targets of a set, then reports loss and metrics in one place.
 struct Accumulator {
   std::vector<torch::Tensor> outputs, targets, masks;
@@ -97,7 +106,8 @@ struct Accumulator {
 }  // namespace
 
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
-                          const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to) {
+                          const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to,
+                          const ExtraInputs& extra_inputs) {
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
@@ -106,7 +116,7 @@ Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<i
   Accumulator acc;
   for (const auto& idx : make_batches(data, rows, batch_size, false, 0, false)) {
     Batch b = make_batch(data, idx, alphabet, pad_to);
-    torch::Tensor out = model.forward(b.x.to(model.device())).tensor();
+    torch::Tensor out = forward_batch(model, b, extra_inputs);
     auto hl = head_losses(heads, out.to(torch::kCPU, torch::kFloat), b.target, b.mask, activation);
     acc.add(out, b, total_loss(heads, hl), hl);
   }
@@ -135,7 +145,7 @@ class NativeEpochTask : public EpochTask {
     const auto t0 = std::chrono::steady_clock::now();
     for (const auto& idx : batches) {
       Batch b = make_batch(data_, idx, alphabet_, o_.pad_to);
-      torch::Tensor out = model_.forward(b.x.to(model_.device())).tensor();
+      torch::Tensor out = forward_batch(model_, b, o_.extra_inputs);
       auto hl = head_losses(heads_, out, b.target.to(out.device()), b.mask.to(out.device()), activation_);
       torch::Tensor loss = total_loss(heads_, hl);
       optimizer_->zero_grad();
@@ -151,7 +161,7 @@ class NativeEpochTask : public EpochTask {
     std::vector<MetricsRow> rows = {{epoch, "train", acc.finish(heads_, activation_).metrics}};
     val_loss_ = acc.loss_sum / std::max<int64_t>(acc.n, 1);
     if (!split_.val.empty()) {
-      Evaluation v = evaluate_model(model_, data_, split_.val, heads_, o_.batch_size, o_.pad_to);
+      Evaluation v = evaluate_model(model_, data_, split_.val, heads_, o_.batch_size, o_.pad_to, o_.extra_inputs);
       val_loss_ = v.loss;
       rows.push_back({epoch, "val", v.metrics});
     }
@@ -200,7 +210,7 @@ TrainResult train_model(Model& model, const Dataset& data, const Split& split, c
         torch::NoGradGuard g;
         Batch probe = make_batch(data, {split.train.front()}, Alphabet::from_name(model_alphabet(model)), o.pad_to);
         model.eval();
-        return model.forward(probe.x.to(model.device())).tensor().size(1);
+        return forward_batch(model, probe, o.extra_inputs).size(1);
       }()) {
     throw Error("the model has a different number of outputs than the heads need (" +
                 std::to_string(total_outputs(heads)) + ")");

@@ -16,6 +16,7 @@
 // re-seeded from (seed, epoch) at the start of every epoch, so a resumed run draws the same
 // batches and dropout masks as an uninterrupted one. Training-set metrics are computed from the
 // predictions made during the epoch (training mode, weights changing), as Keras reports them.
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,10 @@ enum class OptimizerKind { kAdam, kAdamW, kSgd, kRmsprop };
 enum class LrSchedule { kNone, kPlateau };
 const std::vector<EnumName<OptimizerKind>>& optimizer_names();  // "adam", "adamw", "sgd", "rmsprop"
 const std::vector<EnumName<LrSchedule>>& lr_schedule_names();   // "none", "plateau"
+
+// The model's extra inputs (Model::forward's args) for rows of the data set, batch first, on the
+// CPU: e.g. the allele pseudo-sequence of each peptide for a two-input network. Empty: none.
+using ExtraInputs = std::function<std::vector<at::Tensor>(const std::vector<int64_t>& rows)>;
 
 struct TrainOptions {
   int64_t epochs = 10;
@@ -54,6 +59,7 @@ struct TrainOptions {
   bool resume = false;
   bool progress = true;
   std::string device = "cpu";
+  ExtraInputs extra_inputs;        // for models with more than one input
 };
 
 struct TrainResult {
@@ -78,6 +84,7 @@ struct Evaluation {
   at::Tensor output;                                      // (N, outputs), rows in `rows` order
 };
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
-                          const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to);
+                          const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to,
+                          const ExtraInputs& extra_inputs = nullptr);
 
 }  // namespace seqnn
