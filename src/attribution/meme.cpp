@@ -220,9 +220,10 @@ std::string format_meme(const MotifFile& file) {
   out += "\n";
   for (const Motif& m : file.motifs) {
     out += "\nMOTIF " + m.id + (m.name.empty() ? "" : " " + m.name) + "\n";
-    std::snprintf(buf, sizeof buf, "letter-probability matrix: alength= %zu w= %lld nsites= %g E= %s\n", file.letters.size(),
-                  static_cast<long long>(m.width()), m.nsites, m.evalue.empty() ? "0" : m.evalue.c_str());
-    out += buf;
+    // The E-value is copied as read (any length), so it is appended rather than formatted into buf.
+    std::snprintf(buf, sizeof buf, "alength= %zu w= %lld nsites= %g", file.letters.size(),
+                  static_cast<long long>(m.width()), m.nsites);
+    out += std::string("letter-probability matrix: ") + buf + " E= " + (m.evalue.empty() ? "0" : m.evalue) + "\n";
     for (const auto& col : m.columns) {
       for (double p : col) {
         std::snprintf(buf, sizeof buf, " %.6f", p);
