@@ -69,7 +69,7 @@ void register_attribute(CLI::App& app) {
                   "integrated-gradients / deeplift-shap: shuffle:K (K dinucleotide shuffles, seeded), zeros, or a "
                   "FASTA / .npy file")
       ->capture_default_str();
-  cmd->add_option("--steps", a->steps, "integrated-gradients: steps of the path integral")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--steps", a->steps, "integrated-gradients: steps of the path integral")->check(kPositive)->capture_default_str();
   cmd->add_flag("--hypothetical", a->hypothetical, "hypothetical attributions of every base (tangermeme / TF-MoDISco)");
   add_batch_size_option(cmd, a->batch_size, "model rows per pass (sequence x reference x step)");
   add_chunk_option(cmd, a->chunk, "sequences read and attributed at a time (bounds memory)");

@@ -60,13 +60,13 @@ void register_deepseq_score(CLI::App& deepseq) {
       ->type_name("FILE")
       ->required();
   add_out_option(cmd, o.out, "output CSV: mutant, scores, note (why a mutant was skipped)");
-  cmd->add_option("--samples", o.samples, "draws of (decoder weights, z) per ELBO")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--samples", o.samples, "draws of (decoder weights, z) per ELBO")->check(kPositive)->capture_default_str();
   add_batch_size_option(cmd, o.batch_size, "sequences per forward pass");
   cmd->add_option("--mutant-column", o.mutant_column, "name of the mutant column")->capture_default_str();
   cmd->add_option("--spearman", o.spearman_column, "report Spearman rho against this column")->type_name("COLUMN");
   cmd->add_flag("--independent", o.independent, "also score with the independent-site model")->needs(alignment);
   cmd->add_option("--pseudocount", o.pseudocount, "independent-site pseudocount (effective sequences)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_score(*a); });

@@ -54,19 +54,19 @@ void register_deepseq_train(CLI::App& deepseq) {
   add_out_option(cmd, o.out_dir,
                  "output directory: model_best.pt, checkpoint_<N>.pt, snapshot_<K>.pt, loss.tsv, config.json");
   cmd->add_option("--updates", o.updates, "total number of updates (a resumed run continues to it)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   add_resume_flag(cmd, a->resume);
   cmd->add_option("--checkpoint-every", o.checkpoint_every,
                   "write OUT/checkpoint_<N>.pt every K updates (0 = only at the end)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_flag("--keep-checkpoints", o.keep_checkpoints, "keep every checkpoint, not only the newest");
   cmd->add_option("--snapshot-every", o.snapshot_every, "also keep parameters in OUT/snapshot_<K>.pt every K updates (0 = none)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--log-every", o.log_every, "loss-curve row (OUT/loss.tsv) every K updates")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   add_weights_method_option(cmd, a->weights_method);
   add_common_options(cmd, a->common);

@@ -70,18 +70,18 @@ void register_train_lm(CLI::App& app) {
   std::vector<std::string> cells;
   for (const auto& c : rnn_cell_names()) cells.emplace_back(c.name);
   cmd->add_option("--cell", a->cell, "recurrent cell")->check(CLI::IsMember(cells))->capture_default_str();
-  cmd->add_option("--embedding", run.model.embedding, "token embedding size (> 0)")->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--hidden", run.model.hidden, "recurrent hidden size")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--layers", run.model.layers, "stacked recurrent layers")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--embedding", run.model.embedding, "token embedding size (> 0)")->check(kNonNegative)->capture_default_str();
+  cmd->add_option("--hidden", run.model.hidden, "recurrent hidden size")->check(kPositive)->capture_default_str();
+  cmd->add_option("--layers", run.model.layers, "stacked recurrent layers")->check(kPositive)->capture_default_str();
   cmd->add_option("--dropout", run.model.dropout, "dropout on the recurrent outputs")->check(CLI::Range(0.0, 0.999999))->capture_default_str();
   add_epochs_option(cmd, run.train.epochs);
   add_batch_size_option(cmd, run.train.batch_size, "sequences per batch");
   add_lr_option(cmd, run.train.lr, "Adam learning rate");
   cmd->add_option("--clip-grad-norm", run.train.clip_grad_norm, "gradient-norm clipping (0 = off)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   add_val_fraction_option(cmd, run.val_fraction);
-  cmd->add_option("--split-seed", a->split_seed, "seed of the held-out split")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--split-seed", a->split_seed, "seed of the held-out split")->check(kNonNegative)->capture_default_str();
   add_resume_flag(cmd, run.train.resume);
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_train_lm(*a); });
@@ -91,12 +91,12 @@ void register_generate(CLI::App& app) {
   auto a = std::make_shared<GenerateArgs>();
   auto* cmd = add_command(app, "generate", "sample sequences from a character-level language model");
   add_model_option(cmd, a->model, "language model (model_best.pt from train-lm)");
-  cmd->add_option("--n", a->gen.n, "number of sequences")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--n", a->gen.n, "number of sequences")->check(kPositive)->capture_default_str();
   cmd->add_option("--max-length", a->gen.max_length, "stop a sequence at this many letters (> 0)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--temperature", a->gen.temperature, "softmax temperature (< 1 sharper, > 1 more diverse)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   add_out_option(cmd, a->out, "output FASTA (default stdout)")->required(false);
   add_common_options(cmd, a->common);

@@ -57,7 +57,7 @@ void register_ism(CLI::App& app) {
   add_model_option(cmd, a->model);
   add_fasta_option(cmd, a->fasta, "sequences (all of one length)")->required();
   add_out_option(cmd, a->out, "output OUT.npy (several outputs: OUT.<name>.npy; identities in OUT.rows.tsv)");
-  cmd->add_option("--start", a->start, "first position to mutate (0-based)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--start", a->start, "first position to mutate (0-based)")->check(kNonNegative)->capture_default_str();
   cmd->add_option("--end", a->end, "end of the mutated window, exclusive (-1 = sequence end)")->capture_default_str();
   add_target_option(cmd, a->targets);
   cmd->add_option("--mode", a->mode, "raw (mutants + reference), diff (mutant - reference) or attribution (N, A, L_w)")

@@ -48,11 +48,11 @@ void run_mhc_train(MhcTrainArgs& a) {
 }
 
 CLI::Option* add_ints(CLI::App* cmd, const std::string& name, std::vector<int64_t>& values, const std::string& help) {
-  return cmd->add_option(name, values, help)->check(CLI::PositiveNumber)->capture_default_str();
+  return cmd->add_option(name, values, help)->check(kPositive)->capture_default_str();
 }
 
 CLI::Option* add_count(CLI::App* cmd, const std::string& name, int64_t& value, const std::string& help) {
-  return cmd->add_option(name, value, help)->check(CLI::NonNegativeNumber)->capture_default_str();
+  return cmd->add_option(name, value, help)->check(kNonNegative)->capture_default_str();
 }
 
 }  // namespace
@@ -87,14 +87,14 @@ void register_mhc_train(CLI::App& mhc) {
       ->check(CLI::IsMember({"lstm", "gru", "cnn"}))
       ->capture_default_str();
   add_count(cmd, "--embedding", m.embedding, "lstm/gru: learned embedding size");
-  cmd->add_option("--hidden", m.hidden, "lstm/gru: hidden size per direction")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--hidden", m.hidden, "lstm/gru: hidden size per direction")->check(kPositive)->capture_default_str();
   add_ints(cmd, "--num-filters", m.num_filters, "cnn: filters per conv layer");
   add_ints(cmd, "--filter-width", m.filter_width, "cnn: width per conv layer (the last value repeats)");
   cmd->add_option("--peptide-units", m.peptide_features, "features of the peptide branch")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   cmd->add_option("--allele-units", m.allele_features, "features of the pseudo-sequence branch")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   cmd->add_option("--combine", m.combine, "how the branch features p, a are joined: concat [p, a] or product [p, a, p*a]")
       ->check(CLI::IsMember({"concat", "product"}))
@@ -110,13 +110,13 @@ void register_mhc_train(CLI::App& mhc) {
   add_epochs_option(cmd, t.epochs);
   add_batch_size_option(cmd, t.batch_size, "rows per optimiser step");
   add_lr_option(cmd, t.lr, "Adam learning rate");
-  cmd->add_option("--weight-decay", t.weight_decay, "weight decay (L2)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--weight-decay", t.weight_decay, "weight decay (L2)")->check(kNonNegative)->capture_default_str();
   add_count(cmd, "--early-stopping", t.early_stopping, "stop after this many epochs without a new best (0 = off)");
   cmd->add_option("--best-rule", t.best_rule, "rule that picks the best epoch: sum of validation metrics, or one column")
       ->capture_default_str();
   cmd->add_flag("--bucket", t.bucket, "length bucketing of training batches");
   cmd->add_option("--ensemble", o.ensemble, "members trained with seeds --seed, --seed + 1, ... and averaged into one model")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   add_count(cmd, "--calibration-peptides", o.calibration_peptides,
             "random peptides per allele for percentile ranks, stored in the model (0 = none)");

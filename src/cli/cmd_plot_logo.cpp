@@ -15,10 +15,10 @@ void register_plot_logo(CLI::App& app) {
       ->type_name("FILE")
       ->required();
   add_fasta_option(cmd, r->fasta, "the sequences of the map, in the same order: only each observed letter is drawn");
-  cmd->add_option("--record", r->record, "which sequence of the file (0-based)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--record", r->record, "which sequence of the file (0-based)")->check(kNonNegative)->capture_default_str();
   cmd->add_option("--alphabet", r->alphabet, "alphabet of the map's rows: dna, rna or protein (default: dna for 4 rows)");
   cmd->add_option("--motif-length", r->motif_length, "length of the strongest window to shade and report (0 = none)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--flank", r->flank, "draw only the strongest window and this many positions each side (-1 = all)")
       ->check(CLI::Range(-1, 1000000))

@@ -59,7 +59,7 @@ void register_predict(CLI::App& app) {
   add_bed_option(cmd, a->input.bed, "intervals (BED/narrowPeak); windows are cut from --genome");
   add_genome_option(cmd, a->input.genome);
   cmd->add_option("--length,-l", a->input.length, "window length for --bed (default: the model's input length)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_flag("--summit", a->input.summit, "centre BED windows on the narrowPeak summit (column 10)");
   add_out_option(cmd, a->out, "output: .tsv or .npy");
   add_batch_size_option(cmd, a->batch_size, "sequences per forward pass");

@@ -44,7 +44,7 @@ void register_rna_eval(CLI::App& rna) {
   cmd->add_option("--boxes", run.boxes, "box table from `seqnn rna predict` (<out>.boxes.tsv): box sensitivity")->type_name("FILE");
   add_out_option(cmd, run.out, "per-sequence scores (.tsv)")->required(false);
   cmd->add_option("--max-length", run.max_length, "score only structures up to this length (0 = all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_rna_eval(*a); });

@@ -42,10 +42,10 @@ void register_rna_fold(CLI::App& rna) {
   cmd->add_flag("--partition", run.partition,
                 "also the partition function: ensemble energy, MFE probability, centroid, pair probabilities (<out>.pairs.tsv)");
   cmd->add_option("--span", run.fold.max_span, "longest base pair, j - i + 1 <= L (as RNAplfold -L; 0 = no limit)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--sample", run.samples, "draw K structures per sequence from the Boltzmann ensemble (<out>.samples.tsv; --seed)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_flag("--eval", run.evaluate, "evaluate the given structures' free energies instead of folding");
   cmd->add_flag("--compare", run.compare,

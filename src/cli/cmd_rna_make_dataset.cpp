@@ -32,10 +32,10 @@ void register_rna_make_dataset(CLI::App& rna) {
   auto* cmd = add_command(rna, "make-dataset", "S1 training data: genome segments folded, kept by MFE frequency (rna train's table)");
   add_genome_option(cmd, run.genome)->required();
   add_bed_option(cmd, run.bed, "intervals to fold, on their strand (column 6); or --random");
-  cmd->add_option("--random", run.random, "draw N random segments instead of --bed (--seed)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--length,-l", run.length, "random segments' length")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--len-min", run.len_min, "random lengths uniform in [--len-min, --len-max] (both set)")->check(CLI::PositiveNumber);
-  cmd->add_option("--len-max", run.len_max, "see --len-min")->check(CLI::PositiveNumber);
+  cmd->add_option("--random", run.random, "draw N random segments instead of --bed (--seed)")->check(kNonNegative);
+  cmd->add_option("--length,-l", run.length, "random segments' length")->check(kPositive)->capture_default_str();
+  cmd->add_option("--len-min", run.len_min, "random lengths uniform in [--len-min, --len-max] (both set)")->check(kPositive);
+  cmd->add_option("--len-max", run.len_max, "see --len-min")->check(kPositive);
   cmd->add_option("--threshold-mfe-freq", run.threshold, "keep segments whose MFE structure has this probability or more")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();

@@ -42,7 +42,7 @@ void register_rna_predict(CLI::App& rna) {
   cmd->add_option("--min-pixel-prob", p.min_pixel_prob, "pixels with p_on above this propose boxes")->capture_default_str();
   cmd->add_option("--min-norm", p.min_norm, "keep boxes with n_proposal_norm >= this (hairpins: half)")->capture_default_str();
   cmd->add_option("--min-prob", p.min_prob, "keep boxes whose mean p_on >= this")->capture_default_str();
-  cmd->add_option("--min-hloop", p.min_hloop, "fewest unpaired bases in a hairpin")->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--min-hloop", p.min_hloop, "fewest unpaired bases in a hairpin")->check(kNonNegative)->capture_default_str();
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_rna_predict(*a); });
 }

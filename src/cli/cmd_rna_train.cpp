@@ -34,7 +34,7 @@ void run_rna_train(RnaTrainArgs& a) {
 
 // A list of integers: space-separated values, or one comma-separated value ("32,32,64").
 CLI::Option* add_int_list(CLI::App* cmd, const std::string& name, std::vector<int64_t>& values, const std::string& help) {
-  return cmd->add_option(name, values, help)->delimiter(',')->check(CLI::PositiveNumber)->capture_default_str();
+  return cmd->add_option(name, values, help)->delimiter(',')->check(kPositive)->capture_default_str();
 }
 
 }  // namespace
@@ -61,19 +61,19 @@ void register_rna_train(CLI::App& rna) {
   add_batch_size_option(cmd, run.train.batch_size, "sequences per batch");
   add_lr_option(cmd, run.train.learning_rate, "Adam learning rate");
   cmd->add_option("--max-length", run.train.max_length, "drop sequences longer than this (0 = keep all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   add_val_fraction_option(cmd, run.train.validation_fraction);
   cmd->add_option("--bucket-width", run.train.bucket_width, "length bucket (nt) for batching")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   cmd->add_option("--train-eval-size", run.train.train_eval_size, "training records scored per epoch (0 = validation size)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--loss-weights", a->loss_weights,
                   "weights of the loss kinds, e.g. on=10 (kinds on, location, sm_size, sl_size; default all 1)");
   cmd->add_option("--max-records", run.max_records, "read only the first N records (0 = all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   add_resume_flag(cmd, run.train.resume);
   add_common_options(cmd, a->common);

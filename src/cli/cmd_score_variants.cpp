@@ -68,7 +68,7 @@ void register_score_variants(CLI::App& app) {
   add_genome_option(cmd, a->genome)->required();
   cmd->add_option("--vcf,-v", a->vcf, "variants: VCF, bgzip VCF or BCF")->type_name("FILE")->required();
   add_out_option(cmd, a->out, "output: .tsv, .vcf, .vcf.gz or .npy");
-  cmd->add_option("--length,-l", a->length, "window length (default: the model's input length)")->check(CLI::PositiveNumber);
+  cmd->add_option("--length,-l", a->length, "window length (default: the model's input length)")->check(kPositive);
   cmd->add_option("--scores", a->scores, "scores: ref alt diff abs_diff logit_diff log2fc")
       ->check(CLI::IsMember(variant_score_names()))
       ->capture_default_str();

@@ -32,7 +32,7 @@ void register_seqlets(CLI::App& app) {
       ->check(CLI::Range(2, 10))
       ->capture_default_str();
   cmd->add_option("--min-pattern-seqlets", r->patterns.min_seqlets, "fewest seqlets of a reported pattern")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
   cmd->add_option("--motif-distance", *distance, "TOMTOM column score: pearson (correlation) or ed (minus Euclidean distance)")
       ->check(CLI::IsMember({"pearson", "ed"}))

@@ -33,8 +33,8 @@ void run_simulate(SimulateArgs& a) {
 void register_simulate(CLI::App& app) {
   auto a = std::make_shared<SimulateArgs>();
   auto* cmd = add_command(app, "simulate", "write random sequences (FASTA), or random intervals of a genome (BED)");
-  cmd->add_option("--n", a->sim.n, "number of sequences")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--length,-l", a->sim.length, "bases per sequence")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--n", a->sim.n, "number of sequences")->check(kPositive)->capture_default_str();
+  cmd->add_option("--length,-l", a->sim.length, "bases per sequence")->check(kPositive)->capture_default_str();
   cmd->add_option("--alphabet", a->sim.alphabet, "dna, rna or protein")->check(CLI::IsMember({"dna", "rna", "protein"}))->capture_default_str();
   add_genome_option(cmd, a->genome, "write BED intervals on this indexed FASTA instead of sequences");
   add_out_option(cmd, a->out, "output FASTA (or BED with --genome)");

@@ -13,6 +13,24 @@
 
 namespace seqnn::cli {
 
+namespace {
+
+CLI::Validator number_at_least(double bound, bool strict, const char* name) {
+  return CLI::Validator(
+      [bound, strict](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v)) return "'" + text + "' is not a number";
+        if (strict ? v > bound : v >= bound) return "";
+        return std::string(strict ? "must be greater than 0" : "must be 0 or more") + ", got " + text;
+      },
+      name, name);
+}
+
+}  // namespace
+
+const CLI::Validator kPositive = number_at_least(0, true, "POSITIVE");
+const CLI::Validator kNonNegative = number_at_least(0, false, "NONNEGATIVE");
+
 void add_common_options(CLI::App* cmd, CommonOptions& opts) {
   cmd->add_option("--device", opts.device, "cpu, cuda, cuda:N or auto (CUDA when available)")->capture_default_str();
   // Far more threads than cores only thrashes (100000 hung the machine): refuse them up front.
@@ -79,11 +97,11 @@ CLI::Option* add_config_option(CLI::App* cmd, std::string& path, const std::stri
 }
 
 CLI::Option* add_batch_size_option(CLI::App* cmd, int64_t& n, const std::string& help) {
-  return cmd->add_option("--batch-size", n, help)->check(CLI::PositiveNumber)->capture_default_str();
+  return cmd->add_option("--batch-size", n, help)->check(kPositive)->capture_default_str();
 }
 
 CLI::Option* add_chunk_option(CLI::App* cmd, int64_t& n, const std::string& help) {
-  return cmd->add_option("--chunk", n, help)->check(CLI::PositiveNumber)->capture_default_str();
+  return cmd->add_option("--chunk", n, help)->check(kPositive)->capture_default_str();
 }
 
 CLI::Option* add_target_option(CLI::App* cmd, std::vector<std::string>& targets) {
@@ -102,11 +120,11 @@ CLI::Option* add_ism_engine_option(CLI::App* cmd, std::string& engine) {
 }
 
 CLI::Option* add_epochs_option(CLI::App* cmd, int64_t& epochs) {
-  return cmd->add_option("--epochs", epochs, "training epochs")->check(CLI::PositiveNumber)->capture_default_str();
+  return cmd->add_option("--epochs", epochs, "training epochs")->check(kPositive)->capture_default_str();
 }
 
 CLI::Option* add_lr_option(CLI::App* cmd, double& lr, const std::string& help) {
-  return cmd->add_option("--lr", lr, help)->check(CLI::PositiveNumber)->capture_default_str();
+  return cmd->add_option("--lr", lr, help)->check(kPositive)->capture_default_str();
 }
 
 CLI::Option* add_val_fraction_option(CLI::App* cmd, double& fraction) {
@@ -122,7 +140,7 @@ CLI::Option* add_resume_flag(CLI::App* cmd, bool& resume) {
 
 void add_mc_options(CLI::App* cmd, McCliOptions& opts, bool with_pairing) {
   cmd->add_option("--mc-samples", opts.samples, "Monte-Carlo dropout: K stochastic passes (0 = off; K >= 2)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--mc-seed", opts.seed, "seed of the dropout masks")->capture_default_str();
   if (with_pairing) {

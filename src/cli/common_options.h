@@ -23,6 +23,11 @@ struct CommonOptions {
   bool quiet = false;
 };
 
+// Range checks for numeric flags. CLI11's own PositiveNumber prints its range as
+// "0.000000 to 1797693…" (309 digits); these say "--batch-size: must be greater than 0, got 0".
+extern const CLI::Validator kPositive;     // > 0
+extern const CLI::Validator kNonNegative;  // >= 0
+
 // Adds --device, --threads, --seed, -q/--quiet to a command.
 void add_common_options(CLI::App* cmd, CommonOptions& opts);
 // Applies threads and seed; resolves the device name (throws seqnn::Error for a bad one).

@@ -1,5 +1,7 @@
 #include "cli/setting_flags.h"
 
+#include "cli/common_options.h"
+
 #include <nlohmann/json.hpp>
 
 namespace seqnn::cli {
@@ -16,8 +18,8 @@ std::string flag_name(const std::string& key) {
 // The setting's kind as a CLI11 check: the same ranges as the flags of that name elsewhere.
 CLI::Option* with_kind(CLI::Option* opt, const TrainSetting& s) {
   if (s.kind == "file") return opt->type_name("FILE");
-  if (s.kind == "positive") return opt->check(CLI::PositiveNumber);
-  if (s.kind == "nonnegative") return opt->check(CLI::NonNegativeNumber);
+  if (s.kind == "positive") return opt->check(kPositive);
+  if (s.kind == "nonnegative") return opt->check(kNonNegative);
   if (s.kind == "fraction") return opt->check(CLI::Range(0.0, 0.999999));
   return opt;
 }

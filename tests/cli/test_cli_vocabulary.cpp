@@ -171,6 +171,14 @@ TEST(CliVocabulary, ARangeCheckedFlagRefusesAnOutOfRangeValue) {
   auto r = run_cli("predict --model m.pt --fasta x.fa --out o.tsv --batch-size 0");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--batch-size"), std::string::npos) << r.output;
+  // One short line that says what is wrong, not CLI11's 309-digit upper bound.
+  EXPECT_NE(r.output.find("--batch-size: must be greater than 0, got 0"), std::string::npos) << r.output;
+  EXPECT_LT(r.output.size(), 200u) << r.output;
+  r = run_cli("train --fasta x.fa --labels y.tsv --out o --folds -2");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--folds: must be"), std::string::npos) << r.output;
+  r = run_cli("simulate --n 2 --length 0 --out o.fa");
+  EXPECT_NE(r.output.find("--length: must be greater than 0, got 0"), std::string::npos) << r.output;
   r = run_cli("predict --model m.pt --fasta x.fa --out o.tsv --threads two");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--threads"), std::string::npos) << r.output;
