@@ -120,15 +120,29 @@ struct IndexedFasta::Impl {
   }
 };
 
+namespace {
+
+// Which part to blame when htslib cannot load or build an index: an index file that is there is
+// the likely culprit (corrupt, or made for another file); otherwise the FASTA's compression.
+std::string why_no_fasta_index(const std::string& path) {
+  for (const char* suffix : {".fai", ".gzi"}) {
+    if (file_exists(path + suffix)) {
+      return "cannot use its index " + path + suffix +
+             " (corrupt, or made for another file: delete it to rebuild, or run 'samtools faidx')";
+    }
+  }
+  return "cannot build a FASTA index (.fai/.gzi); random access needs a plain or bgzip-compressed FASTA "
+         "(recompress with 'bgzip' if it is plain gzip)";
+}
+
+}  // namespace
+
 IndexedFasta::IndexedFasta(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
   require_readable(path, "FASTA file");
   // FAI_CREATE builds a missing index (plain or bgzip files; a plain-gzip file cannot be indexed).
   require_complete_bgzf_file(path);  // an index pointing past a cut makes htslib assert
   impl_->fai = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
-  if (!impl_->fai) {
-    fail(path, "cannot load or build the FASTA index (.fai/.gzi); random access needs a plain or "
-               "bgzip-compressed FASTA (recompress with 'bgzip' if it is plain gzip)");
-  }
+  if (!impl_->fai) fail(path, why_no_fasta_index(path));
 }
 
 IndexedFasta::~IndexedFasta() = default;

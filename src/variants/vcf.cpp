@@ -109,6 +109,8 @@ struct VcfReader::Impl {
 VcfReader::VcfReader(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
   require_readable(path, "VCF/BCF file");
   impl_->fp = hts_open(path.c_str(), "r");
+  // require_readable passed, so ENOEXEC is htslib's "format not recognised" (garbage content).
+  if (!impl_->fp && errno == ENOEXEC) fail(path, "not a VCF or BCF file (content not recognised)");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
   if (hts_get_format(impl_->fp)->category != variant_data) fail(path, "not a VCF or BCF file");
   if (impl_->fp->is_bgzf) require_complete_bgzf(impl_->fp->fp.bgzf, path);

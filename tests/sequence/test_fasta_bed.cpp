@@ -82,7 +82,27 @@ TEST(IndexedFasta, FetchesWithPaddingFromPlainAndBgzip) {
 TEST(IndexedFasta, PlainGzipCannotBeIndexed) {
   TempDir dir;
   test::write_gzip(dir.file("p.fa.gz"), kThreeChromosomes);
-  EXPECT_THROW(IndexedFasta(dir.file("p.fa.gz")), Error);
+  try {
+    IndexedFasta g(dir.file("p.fa.gz"));
+    ADD_FAILURE() << "plain gzip indexed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("recompress with 'bgzip'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(IndexedFasta, ACorruptIndexIsBlamedNotTheCompression) {
+  TempDir dir;
+  test::write_bgzip(dir.file("g.fa.gz"), kThreeChromosomes);
+  { IndexedFasta g(dir.file("g.fa.gz")); }  // writes .fai and .gzi
+  seqnn::test::write_text(dir.file("g.fa.gz.fai"), std::string("\x01\x02garbage\tno\n", 14));
+  try {
+    IndexedFasta g(dir.file("g.fa.gz"));
+    ADD_FAILURE() << "a corrupt .fai was accepted";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("cannot use its index " + dir.file("g.fa.gz") + ".fai"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("recompress"), std::string::npos) << msg;
+  }
 }
 
 TEST(Bed, ParsesAndValidates) {

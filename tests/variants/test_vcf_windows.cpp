@@ -195,6 +195,19 @@ TEST(Vcf, MalformedRecordErrorNamesFileAndRecord) {
   }
 }
 
+TEST(Vcf, BinaryGarbageIsNotAVcfRatherThanAnExecFormatError) {
+  TempDir dir;
+  std::string garbage;
+  for (int i = 0; i < 3000; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
+  seqnn::test::write_text(dir.file("g.vcf"), garbage);
+  try {
+    VcfReader reader(dir.file("g.vcf"));
+    ADD_FAILURE() << "garbage read as a VCF";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), dir.file("g.vcf") + ": not a VCF or BCF file (content not recognised)");
+  }
+}
+
 TEST(Vcf, OpenErrorsNameTheFile) {
   TempDir dir;
   seqnn::test::write_text(dir.file("noheader.vcf"), "chr1\t11\t.\tG\tT\t.\t.\t.\n");
