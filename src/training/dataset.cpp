@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <numeric>
 #include <random>
@@ -21,6 +22,31 @@ namespace {
 bool is_missing(const std::string& v) { return v.empty() || v == "NA" || v == "nan" || v == "NaN" || v == "."; }
 
 // Parses one target value; missing values give mask 0.
+// A data set whose every target value is missing would train on nothing and report NaN metrics.
+void require_some_label(const Dataset& data, const std::string& file) {
+  for (const Example& ex : data.examples) {
+    for (float m : ex.mask) {
+      if (m > 0) return;
+    }
+  }
+  fail(file, "no labelled example: every target value is missing (NA)");
+}
+
+// The same file for two classes (e.g. --positives and --negatives) is a mistake, not a data set.
+void require_distinct_files(const std::vector<std::string>& paths) {
+  std::map<std::string, size_t> seen;
+  for (size_t k = 0; k < paths.size(); ++k) {
+    char* real = ::realpath(paths[k].c_str(), nullptr);
+    const std::string key = real ? real : paths[k];
+    std::free(real);
+    auto [it, fresh] = seen.emplace(key, k);
+    if (!fresh) {
+      fail(paths[k], "given for two classes (" + std::to_string(it->second) + " and " + std::to_string(k) +
+                         "); each class needs its own FASTA");
+    }
+  }
+}
+
 void parse_target(const std::string& text, const std::string& transform, const std::string& file, int64_t line,
                   Example& ex) {
   if (is_missing(text)) {
@@ -105,7 +131,13 @@ Dataset load_fasta_with_labels(const std::string& fasta, const std::string& labe
   }
   FastaReader reader(fasta);
   FastaRecord rec;
+  std::map<std::string, int64_t> record_line;  // labels are joined by name, so names must be unique
   while (reader.next(rec)) {
+    auto [seen, fresh] = record_line.emplace(rec.name, rec.line);
+    if (!fresh) {
+      fail_at(fasta, rec.line, "duplicate record name '" + rec.name + "' (also line " + std::to_string(seen->second) +
+                                   "): labels are joined by name");
+    }
     auto it = labels.find(rec.name);
     if (it == labels.end()) fail_at(fasta, rec.line, "record '" + rec.name + "' has no row in " + labels_tsv);
     Example ex = it->second;
@@ -115,6 +147,7 @@ Dataset load_fasta_with_labels(const std::string& fasta, const std::string& labe
     data.examples.push_back(std::move(ex));
   }
   if (data.examples.empty()) fail(fasta, "no FASTA records");
+  require_some_label(data, labels_tsv);
   return data;
 }
 
@@ -124,6 +157,7 @@ Dataset load_class_fastas(const std::vector<std::string>& paths, const std::stri
   data.targets = {target};
   data.source = join(paths, ',');
   data.class_indices = true;
+  require_distinct_files(paths);
   for (size_t k = 0; k < paths.size(); ++k) {
     FastaReader reader(paths[k]);
     FastaRecord rec;
@@ -209,6 +243,7 @@ Dataset load_sequence_table(const std::string& path, const TableOptions& opts) {
     data.examples.push_back(std::move(ex));
   }
   if (data.examples.empty()) fail(path, "no rows (after filters)");
+  require_some_label(data, path);
   return data;
 }
 

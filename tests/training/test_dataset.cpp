@@ -62,6 +62,24 @@ TEST(TrainingDataset, ClassFastasAndTables) {
   EXPECT_NE(test::error_of([&] { load_sequence_table(dir.file("t.tsv"), o); }).find("no column 'nope'"), std::string::npos);
 }
 
+TEST(TrainingDataset, RefusesDataThatWouldTrainOnNonsense) {
+  test::TempDir dir;
+  test::write_text(dir.file("s.fa"), ">a\nACGT\n>b\nACG\n>a\nTTTTT\n");
+  test::write_text(dir.file("l.tsv"), "name\tx\na\t1\nb\t0\n");
+  // Labels are joined by name: a second record 'a' would silently get the first one's label.
+  EXPECT_EQ(test::error_of([&] { load_fasta_with_labels(dir.file("s.fa"), dir.file("l.tsv")); }),
+            dir.file("s.fa") + ":5: duplicate record name 'a' (also line 1): labels are joined by name");
+  test::write_text(dir.file("u.fa"), ">a\nACGT\n>b\nACG\n");
+  test::write_text(dir.file("na.tsv"), "name\tx\ty\na\tNA\t.\nb\tNA\tNA\n");
+  EXPECT_EQ(test::error_of([&] { load_fasta_with_labels(dir.file("u.fa"), dir.file("na.tsv")); }),
+            dir.file("na.tsv") + ": no labelled example: every target value is missing (NA)");
+  // The same file as positives and negatives (also through another spelling of its path).
+  const std::string other_spelling = dir.path() + "/./u.fa";
+  EXPECT_NE(test::error_of([&] { load_class_fastas({dir.file("u.fa"), other_spelling}); })
+                .find("given for two classes (0 and 1); each class needs its own FASTA"),
+            std::string::npos);
+}
+
 TEST(TrainingDataset, SplitIsReproducibleAndPartitions) {
   Dataset d;
   d.targets = {"y"};
