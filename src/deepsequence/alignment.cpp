@@ -26,21 +26,30 @@ const std::array<int8_t, 256>& code_table() {
 bool is_lower(char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }
 bool is_upper(char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; }
 
-// "NAME/24-286" -> name "NAME", start 24. Without a "/start-end" suffix the start is 1.
-void parse_focus_header(const std::string& header, Alignment& aln) {
+// "NAME/24-286" -> name "NAME", start 24. Without a "/..." suffix, or with one that has no '-'
+// (a name that contains '/'), the start is 1. A suffix that has a '-' but is not START-END with
+// 1 <= START <= END is an error: reading "/abc-def" as start 1 would number every mutation wrongly.
+// Returns an empty string when the header is fine, else what is wrong with it.
+std::string parse_focus_header(const std::string& header, Alignment& aln) {
   const size_t slash = header.rfind('/');
   aln.focus_name = header.substr(0, slash);
   aln.focus_start = 1;
-  if (slash == std::string::npos) return;
+  if (slash == std::string::npos) return "";
   const std::string range = header.substr(slash + 1);
   const size_t dash = range.find('-');
-  try {
-    size_t used = 0;
-    aln.focus_start = std::stoll(range.substr(0, dash), &used);
-    if (used != (dash == std::string::npos ? range.size() : dash)) aln.focus_start = 1;
-  } catch (const std::exception&) {
-    aln.focus_start = 1;
+  if (dash == std::string::npos) {
+    aln.focus_name = header;
+    return "";
   }
+  const auto digits = [](const std::string& t) {
+    return !t.empty() && t.size() < 19 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const std::string first = range.substr(0, dash), last = range.substr(dash + 1);
+  if (!digits(first) || !digits(last) || std::stoll(first) < 1 || std::stoll(last) < std::stoll(first)) {
+    return "focus header '" + header + "': range '" + range + "' is not START-END with 1 <= START <= END";
+  }
+  aln.focus_start = std::stoll(first);
+  return "";
 }
 
 // Column layout of the focus row: which columns are focus columns (uppercase letters) and which
@@ -112,7 +121,7 @@ Alignment read_alignment(const std::string& path) {
   aln.path = path;
   FastaRecord rec;
   if (!reader.next(rec)) fail(path, "no records (expected an a2m/a3m/aligned FASTA alignment)");
-  parse_focus_header(rec.name, aln);
+  if (const std::string bad = parse_focus_header(rec.name, aln); !bad.empty()) fail_at(path, rec.line, bad);
   const FocusLayout layout = focus_layout(rec.sequence);
   if (layout.focus_cols.empty()) fail_at(path, rec.line, "focus sequence has no uppercase (focus) columns");
   for (int64_t col : layout.focus_cols) aln.positions.push_back(aln.focus_start + col);

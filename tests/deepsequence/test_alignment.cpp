@@ -53,6 +53,21 @@ TEST(DsAlignment, A3mInsertionsAreRemoved) {
   EXPECT_EQ(a.sequences[1], "AC-E");
 }
 
+TEST(DsAlignment, AFocusRangeThatIsNotStartEndIsAnError) {
+  test::TempDir dir;
+  const std::string path = dir.file("f.a2m");
+  for (const std::string bad : {"abc-def", "10-", "-5", "0-4", "9-3", "1-2-3"}) {
+    test::write_text(path, ">Q/" + bad + "\nACDE\n>r2\nACDE\n");
+    EXPECT_EQ(test::error_of([&] { read_alignment(path); }),
+              path + ":1: focus header 'Q/" + bad + "': range '" + bad + "' is not START-END with 1 <= START <= END");
+  }
+  // A '/' without a range is part of the name, numbered from 1.
+  test::write_text(path, ">sp/P62593\nACDE\n>r2\nACDE\n");
+  Alignment a = read_alignment(path);
+  EXPECT_EQ(a.focus_name, "sp/P62593");
+  EXPECT_EQ(a.focus_start, 1);
+}
+
 TEST(DsAlignment, BlatRealData) {
   const std::string path = test::shared_data(kBlat);
   SKIP_WITHOUT_SHARED_DATA(path);
