@@ -79,7 +79,7 @@ fi
 
 if [ -f models/mhc/pan.pt ] && "$SEQNN" mhc --help > /dev/null 2>&1; then
   step "Peptide-MHC class I binding: the pan-allele model on known HLA-A*02:01 ligands and non-binders"
-  why "predicted IC50 (nM) next to the measured one; <= 500 nM is the usual binder threshold"
+  why "predicted IC50 (nM) next to the measured one (rows it trained on; held-out figures: models/mhc/pan.md); <= 500 nM binds"
   if have mhc/bdata.2013.mhci.public.blind.1.txt; then
     awk -F'\t' '$2 == "HLA-A*02:01" && $3 == 9 { print $5 "\t" $7 }' "$DATA/mhc/bdata.2013.mhci.public.blind.1.txt" |
       sort -t$'\t' -k2,2g | awk 'NR % 200 == 1 && ++k <= 6' > "$OUT/mhc_peptides_measured.tsv"
