@@ -72,8 +72,10 @@ TEST(Evaluate, DataThatDoNotFitTheModelAreRefused) {
   auto r = test::run_cli("evaluate --model " + kPum2 + " --positives " + dir.file("long.fa") + " --negatives " + dir.file("short.fa"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("250 letters is longer than the model's input (200)"), std::string::npos) << r.output;
-  r = test::run_cli("evaluate --model " + kPum2 + " --class-fasta " + dir.file("short.fa") + " " + dir.file("short.fa") + " " +
-                    dir.file("short.fa"));
+  test::write_text(dir.file("short2.fa"), ">c\n" + std::string(200, 'G') + "\n");
+  test::write_text(dir.file("short3.fa"), ">d\n" + std::string(200, 'T') + "\n");
+  r = test::run_cli("evaluate --model " + kPum2 + " --class-fasta " + dir.file("short.fa") + " " + dir.file("short2.fa") + " " +
+                    dir.file("short3.fa"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("the model has 1 outputs, but"), std::string::npos) << r.output;
 }
