@@ -3,8 +3,10 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
+SAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps configure build run test bench fixtures install clean
+.PHONY: all deps configure build run test bench fixtures install clean sanitize-configure check-asan fuzz
 
 all: build
 
@@ -26,6 +28,23 @@ test: build
 # Installs the binary, library, headers, shipped models and CMake package (PREFIX=/usr/local by default).
 install: build
 	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+# The sanitizer build (clang, ASan + UBSan, libFuzzer coverage) in $(SAN_BUILD): `make check-asan`
+# runs the whole suite in it, `make fuzz` runs every fuzz target for FUZZ_SECONDS each
+# (FUZZ_TARGETS, FUZZ_JOBS side by side). docs/reliability.md.
+sanitize-configure:
+	@scripts/install-deps.sh --sanitizers
+	@[ -f $(SAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DSEQNN_SANITIZE=ON -DSEQNN_FUZZ=ON \
+	  -DSEQNN_BUILD_BENCH=OFF "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only -DNDEBUG"
+
+check-asan: sanitize-configure
+	cmake --build $(SAN_BUILD) -j$(JOBS) --target seqnn_tests seqnn_cli
+	@scripts/check-asan.sh $(SAN_BUILD)
+
+fuzz: sanitize-configure
+	cmake --build $(SAN_BUILD) -j$(JOBS) --target seqnn_fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzzers.sh $(SAN_BUILD)
 
 bench: build
 	@bench/run_all.sh $(BUILD)

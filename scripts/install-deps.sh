@@ -15,6 +15,12 @@ PACKAGES=(
   python3-torch python3-numpy python3-sklearn   # test fixtures and benchmarks only
 )
 
+# `make check-asan` and `make fuzz` (docs/reliability.md) build with clang: its ASan, UBSan and
+# libFuzzer runtimes come with libclang-rt-14-dev, its OpenMP with libomp-14-dev.
+if [ "${1:-}" = "--sanitizers" ]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev libomp-14-dev)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -99,7 +99,7 @@ void read_meme_matrix(MemeReader& r, const MotifFile& file, Motif& m, const std:
                 std::to_string(alphabet) + " letters");
       }
     } else if (key == "w") {
-      if (!numeric || number < 1 || number != std::floor(number)) r.error("motif " + m.id + ": w= " + value + " is not a width");
+      if (!numeric || number < 1 || number > 1e6 || number != std::floor(number)) r.error("motif " + m.id + ": w= " + value + " is not a width");
       w = static_cast<int64_t>(number);
     } else if (key == "nsites") {
       if (!numeric || number < 0) r.error("motif " + m.id + ": nsites= " + value + " is not a count");
@@ -171,6 +171,10 @@ MotifFile parse_meme(const std::string& text, const std::string& path) {
       }
       const std::string letters = meme_trim(line.substr(eq + 1));
       if (letters.empty() || letters.find_first_of(" \t") != std::string::npos) r.error("ALPHABET= needs the letters, e.g. 'ALPHABET= ACGT'");
+      for (size_t i = 0; i < letters.size(); ++i) {  // printable and distinct, or nothing can name a column
+        const unsigned char c = static_cast<unsigned char>(letters[i]);
+        if (c <= ' ' || c >= 0x7f || letters.find(letters[i]) != i) r.error("ALPHABET= letters must be distinct printable characters");
+      }
       file.letters = letters;
     } else if (meme_starts(line, "strands:")) {
       file.strands = meme_trim(line.substr(8));

@@ -6,6 +6,7 @@
 
 #include "seqnn/deepsequence/trainer.h"
 #include "seqnn/util/archive_file.h"
+#include "seqnn/util/json_object.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn::ds {
@@ -50,13 +51,9 @@ void save_checkpoint(const std::string& path, const Vae& model, const FocusInfo&
 
 Checkpoint load_checkpoint(const std::string& path) {
   torch::serialize::InputArchive in;
-  try {
-    in.load_from(path);
-  } catch (const c10::Error& e) {
-    fail(path, "cannot read the model file: " + first_line(e.what()));
-  }
+  load_archive(in, path, "the model file");
   const VaeConfig config = VaeConfig::from_json(tensor_text(read(in, "config", path)), path);
-  nlohmann::json meta = nlohmann::json::parse(tensor_text(read(in, "meta", path)));
+  nlohmann::json meta = parse_json(tensor_text(read(in, "meta", path)), path + " (meta)");
   Checkpoint ck;
   ck.focus.name = meta.at("focus_name").get<std::string>();
   ck.focus.start = meta.at("focus_start").get<int64_t>();

@@ -18,11 +18,12 @@ std::string allele_key(const std::string& name) {
 }
 
 std::string display_allele(const std::string& name) {
-  if (allele_key(name).rfind("HLA-", 0) != 0) return name;
-  std::string rest;
-  for (char c : name.substr(4)) {
-    if (c != '*') rest += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string plain;  // upper case, without '*' (wherever it is: "*HLA-A01" is no allele of its own)
+  for (char c : name) {
+    if (c != '*') plain += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
+  if (plain.rfind("HLA-", 0) != 0) return name;
+  std::string rest = plain.substr(4);
   size_t digit = 0;
   while (digit < rest.size() && !std::isdigit(static_cast<unsigned char>(rest[digit]))) ++digit;
   if (digit == rest.size()) return name;

@@ -193,7 +193,7 @@ std::string native_output_activation(const Model& model) { return name_of(native
 void load_native_weights(Model& model, const std::string& path) {
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    load_archive(archive, path, "checkpoint");
     native_module(model)->load(archive);
   } catch (const c10::Error& e) {
     fail(path, "cannot load checkpoint weights: " + first_line(e.what_without_backtrace()));
@@ -204,6 +204,9 @@ std::string native_config_type(const std::string& text, const std::string& sourc
   const JsonObject j = JsonObject::parse(text, source);
   std::string type = "cnn";
   j.read("type", type);
+  if (type != "cnn" && type != "rnn" && type != "pair" && type != "ensemble") {
+    j.fail_key("type", "unknown model type '" + type + "' (native models are cnn, rnn, pair or ensemble)");
+  }
   return type;
 }
 
@@ -211,7 +214,7 @@ std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path) {
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);
-  } catch (const c10::Error&) {
+  } catch (const std::exception&) {  // c10::Error, or torch::jit::ErrorReport for damaged code
     return nullptr;  // not a LibTorch archive at all: let the TorchScript loader report it
   }
   c10::IValue config_text;

@@ -153,6 +153,8 @@ std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path) 
   } catch (const c10::Error& e) {
     fail(path, "cannot load model (not a seqnn model nor a TorchScript file saved with torch.jit.save): " +
                    first_line(e.what_without_backtrace()));
+  } catch (const std::exception& e) {  // torch::jit::ErrorReport: a damaged TorchScript program
+    fail(path, "cannot load model (its TorchScript code does not compile): " + first_line(e.what()));
   }
 }
 

@@ -144,11 +144,7 @@ S1Model S1Model::create(const S1Config& config, uint64_t seed) {
 
 S1Model S1Model::load(const std::string& path) {
   torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    fail(path, "cannot read S1 model: " + first_line(e.what_without_backtrace()));
-  }
+  load_archive(archive, path, "S1 model");
   c10::IValue text;
   if (!archive.try_read(kConfigKey, text) || !text.isString()) fail(path, "not an S1 model file (no S1 config inside)");
   S1Model m;

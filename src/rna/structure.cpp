@@ -103,6 +103,7 @@ Structure Structure::from_pair_list_text(int64_t length, const std::string& text
     if (std::isdigit(static_cast<unsigned char>(c))) {
       size_t end = p;
       while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+      if (end - p > 12) fail(where, "position '" + text.substr(p, end - p) + "' in a base-pair list is too large");
       numbers.push_back(std::stoll(text.substr(p, end - p)));
       p = end;
     } else if (c == '[' || c == ']' || c == ',' || c == ' ' || c == ';' || c == '(' || c == ')' || c == '\t') {

@@ -71,9 +71,13 @@ bool FastaReader::next(FastaRecord& record) {
   }
   s.have_pending = false;
   std::string header(s.line.s + 1, s.line.l - 1);
-  size_t sp = header.find_first_of(" \t");
+  // The name ends at the first white-space character of any kind, as in htslib's faidx (a stray
+  // '\r' of a "\r\r\n" line end must not become part of it).
+  static const char* const kSpace = " \t\r\v\f";
+  const size_t sp = header.find_first_of(kSpace);
   record.name = header.substr(0, sp);
-  record.description = sp == std::string::npos ? "" : header.substr(header.find_first_not_of(" \t", sp));
+  const size_t desc = sp == std::string::npos ? sp : header.find_first_not_of(kSpace, sp);
+  record.description = desc == std::string::npos ? "" : header.substr(desc);
   record.line = s.line_no;
   if (record.name.empty()) fail_at(path_, s.line_no, "FASTA header without a name");
   record.sequence.clear();
@@ -82,10 +86,10 @@ bool FastaReader::next(FastaRecord& record) {
       s.have_pending = true;
       break;
     }
-    // Strip whitespace inside sequence lines (some files pad lines with spaces).
+    // Strip white space inside sequence lines (some files pad lines with spaces; a "\r\r\n" end).
     for (size_t i = 0; i < s.line.l; ++i) {
       char c = s.line.s[i];
-      if (c != ' ' && c != '\t') record.sequence.push_back(c);
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f') record.sequence.push_back(c);
     }
   }
   return true;
@@ -105,7 +109,10 @@ int64_t count_fasta_records(const std::string& path) {
   if (!fp) fail(path, "cannot open");
   kstring_t line = {0, 0, nullptr};
   int64_t n = 0;
-  while (bgzf_getline(fp, '\n', &line) >= 0) n += (line.l && line.s[0] == '>');
+  for (int64_t line_no = 1; bgzf_getline(fp, '\n', &line) >= 0; ++line_no) {
+    if (line_no == 1) strip_utf8_bom(line);  // as the reader does
+    n += (line.l && line.s[0] == '>');
+  }
   free(line.s);
   bgzf_close(fp);
   return n;

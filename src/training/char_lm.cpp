@@ -199,11 +199,7 @@ void save_char_lm(const CharLm& lm, const std::string& path) {
 CharLm load_char_lm(const std::string& path) {
   torch::serialize::InputArchive archive;
   c10::IValue text;
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error&) {
-    fail(path, "cannot read language model (not a LibTorch archive)");
-  }
+  load_archive(archive, path, "language model (not a LibTorch archive)");
   if (!archive.try_read(kLmKey, text) || !text.isString()) fail(path, "not a seqnn language model (train one with train-lm)");
   CharLm lm(CharLmConfig::from_json(text.toStringRef(), path));
   try {

@@ -29,7 +29,7 @@ TrainState load_train_state(const std::string& path, torch::optim::Optimizer& op
   torch::serialize::InputArchive archive;
   c10::IValue text;
   try {
-    archive.load_from(path);
+    load_archive(archive, path, "training state");
     optimizer.load(archive);
     if (!archive.try_read(kStateKey, text) || !text.isString()) fail(path, "not a seqnn training state");
   } catch (const c10::Error& e) {

@@ -24,4 +24,16 @@ void save_archive_atomically(torch::serialize::OutputArchive& archive, const std
   file.commit();
 }
 
+void load_archive(torch::serialize::InputArchive& archive, const std::string& path, const std::string& what) {
+  try {
+    archive.load_from(path);
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    fail(path, "cannot read " + what + ": " + first_line(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    fail(path, "cannot read " + what + ": " + first_line(e.what()));
+  }
+}
+
 }  // namespace seqnn

@@ -20,7 +20,7 @@ std::string bound_text(double v) {
 nlohmann::json parse_json(const std::string& text, const std::string& where) {
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1E999999
     fail(where, std::string("invalid JSON: ") + first_line(e.what()));
   }
 }

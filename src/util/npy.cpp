@@ -103,49 +103,89 @@ void save_npy(const std::string& path, const at::Tensor& tensor) {
   writer.close();
 }
 
+namespace {
+
+// The value after 'key': in a .npy header dict (the text up to the next key or the end).
+std::string npy_header_field(const std::string& dict, const std::string& key, const std::string& path) {
+  const size_t k = dict.find("'" + key + "'");
+  const size_t colon = k == std::string::npos ? k : dict.find(':', k);
+  if (colon == std::string::npos) fail(path, "npy header lacks '" + key + "'");
+  return dict.substr(colon + 1);
+}
+
+std::string npy_descr(const std::string& dict, const std::string& path) {
+  const std::string value = npy_header_field(dict, "descr", path);
+  const size_t open = value.find_first_not_of(' ');
+  const size_t close = open == std::string::npos || value[open] != '\'' ? std::string::npos : value.find('\'', open + 1);
+  if (close == std::string::npos) fail(path, "npy header: 'descr' is not a quoted type string");
+  return value.substr(open + 1, close - open - 1);
+}
+
+bool npy_fortran_order(const std::string& dict, const std::string& path) {
+  const std::string value = npy_header_field(dict, "fortran_order", path);
+  const size_t first = value.find_first_not_of(' ');
+  if (first != std::string::npos && value.compare(first, 4, "True") == 0) return true;
+  if (first != std::string::npos && value.compare(first, 5, "False") == 0) return false;
+  fail(path, "npy header: 'fortran_order' is neither True nor False");
+}
+
+std::vector<int64_t> npy_shape(const std::string& dict, const std::string& path) {
+  const std::string value = npy_header_field(dict, "shape", path);
+  const size_t open = value.find_first_not_of(' ');
+  const size_t close = open == std::string::npos || value[open] != '(' ? std::string::npos : value.find(')', open);
+  if (close == std::string::npos) fail(path, "npy header: 'shape' is not a tuple");
+  std::vector<int64_t> shape;
+  std::stringstream items(value.substr(open + 1, close - open - 1));
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    const size_t b = item.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    const std::string digits = item.substr(b, item.find_last_not_of(' ') - b + 1);
+    if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      fail(path, "npy header: shape entry '" + digits + "' is not a size");
+    }
+    shape.push_back(std::stoll(digits));
+  }
+  return shape;
+}
+
+}  // namespace
+
 at::Tensor load_npy(const std::string& path) {
   require_readable(path, ".npy file");
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const int64_t file_bytes = static_cast<int64_t>(in.tellg());
+  in.seekg(0);
   char pre[10];
   if (!in.read(pre, 10) || std::memcmp(pre, kMagic, 6) != 0) fail(path, "not a .npy file (bad magic)");
-  uint32_t len = 0;
-  if (pre[6] == 1) {
-    len = static_cast<uint8_t>(pre[8]) | (static_cast<uint8_t>(pre[9]) << 8);
-  } else {
-    char more[2];
-    in.read(more, 2);
-    len = static_cast<uint8_t>(pre[8]) | (static_cast<uint8_t>(pre[9]) << 8) |
-          (static_cast<uint8_t>(more[0]) << 16) | (static_cast<uint32_t>(static_cast<uint8_t>(more[1])) << 24);
+  if (pre[6] < 1 || pre[6] > 3) fail(path, "unsupported npy format version " + std::to_string(static_cast<int>(pre[6])));
+  uint32_t len = static_cast<uint8_t>(pre[8]) | (static_cast<uint8_t>(pre[9]) << 8);
+  int64_t header_bytes = 10;
+  if (pre[6] != 1) {
+    unsigned char more[2] = {0, 0};
+    in.read(reinterpret_cast<char*>(more), 2);
+    len |= (static_cast<uint32_t>(more[0]) << 16) | (static_cast<uint32_t>(more[1]) << 24);
+    header_bytes = 12;
   }
+  if (static_cast<int64_t>(len) > file_bytes - header_bytes) fail(path, "truncated npy header");
   std::string dict(len, '\0');
   if (!in.read(dict.data(), len)) fail(path, "truncated npy header");
-  auto field = [&](const std::string& key) {
-    size_t k = dict.find("'" + key + "'");
-    if (k == std::string::npos) fail(path, "npy header lacks '" + key + "'");
-    return dict.substr(dict.find(':', k) + 1);
-  };
-  std::string descr = field("descr");
-  descr = descr.substr(descr.find('\'') + 1);
-  descr = descr.substr(0, descr.find('\''));
-  if (field("fortran_order").find("True") < field("fortran_order").find(',')) {
-    fail(path, "Fortran-order npy arrays are not supported");
+  header_bytes += len;
+  const std::string descr = npy_descr(dict, path);
+  if (npy_fortran_order(dict, path)) fail(path, "Fortran-order npy arrays are not supported");
+  const std::vector<int64_t> shape = npy_shape(dict, path);
+  const at::ScalarType dtype = dtype_of(descr, path);
+  // The data must be in the file before anything is allocated for it: a corrupt shape must not
+  // become a multi-terabyte allocation.
+  const int64_t element_bytes = static_cast<int64_t>(c10::elementSize(dtype));
+  const int64_t available = file_bytes - header_bytes;
+  int64_t needed = element_bytes;
+  for (int64_t d : shape) {
+    if (__builtin_mul_overflow(needed, d, &needed)) fail(path, "npy header: the shape's size overflows");
   }
-  std::string shape_text = field("shape");
-  shape_text = shape_text.substr(shape_text.find('(') + 1);
-  shape_text = shape_text.substr(0, shape_text.find(')'));
-  std::vector<int64_t> shape;
-  std::stringstream ss(shape_text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.find_first_not_of(" ") == std::string::npos) continue;
-    shape.push_back(std::stoll(item));
-  }
-  at::ScalarType dtype = dtype_of(descr, path);
+  if (needed > available) fail(path, "truncated npy data (" + std::to_string(available) + " bytes, the shape needs " + std::to_string(needed) + ")");
   at::Tensor t = torch::empty(shape, torch::TensorOptions().dtype(dtype));
-  size_t bytes = t.numel() * t.element_size();
-  if (!in.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(bytes))) {
-    fail(path, "truncated npy data");
-  }
+  if (!in.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(needed))) fail(path, "truncated npy data");
   return t;
 }
 

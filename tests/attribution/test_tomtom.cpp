@@ -216,6 +216,9 @@ TEST(MemeFile, BadInputNamesFileAndLine) {
   EXPECT_EQ(err("MEME version 4\n\nBackground letter frequencies\nA 0.3 C 0.2 G x T 0.3\n"),
             "m.meme:4: background: frequency 'x' of G is not a probability");
   EXPECT_EQ(err("MEME version 4\n"), "m.meme: no MOTIF in the file");
+  // Found by the meme fuzz target: a width beyond int64 was cast (undefined behaviour).
+  EXPECT_EQ(err(meme_with("letter-probability matrix: alength= 4 w= 9e19\n")), "m.meme:6: motif X: w= 9e19 is not a width");
+  EXPECT_EQ(err(std::string("MEME version 4\nALPHABET= \x1e\0\0\0\n", 30)), "m.meme:2: ALPHABET= letters must be distinct printable characters");
   EXPECT_EQ(error_of([] { read_meme("/nonexistent/a.meme"); }).substr(0, 19), "/nonexistent/a.meme");
 }
 

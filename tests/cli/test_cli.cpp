@@ -122,6 +122,21 @@ TEST(Cli, SimulateAndInitModelThenPredict) {
   EXPECT_EQ(load_npy(dir.file("p.npy")).sizes(), (std::vector<int64_t>{50, 5}));
 }
 
+TEST(Cli, InitModelBuildsEveryNativeType) {
+  // init-model read CNN configs only; a recurrent config was refused as "unknown key 'cell'".
+  TempDir dir;
+  seqnn::test::write_text(dir.file("rnn.json"), R"({"type": "rnn", "embedding": 0, "cell": "gru", "hidden": 2, "layers": 1, "outputs": 1})");
+  auto init = run_cli("init-model -c " + dir.file("rnn.json") + " -o " + dir.file("rnn.pt"));
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  EXPECT_NE(init.output.find("51 parameters"), std::string::npos) << init.output;  // GRU 3*(2*4+2*2+2*2) + dense 2+1
+  seqnn::test::write_text(dir.file("p.fa"), ">a\nACGTAC\n>b\nAC\n");
+  auto pred = run_cli("predict -m " + dir.file("rnn.pt") + " -f " + dir.file("p.fa") + " -o " + dir.file("p.tsv") + " -q");
+  ASSERT_EQ(pred.exit_code, 0) << pred.output;
+  seqnn::test::write_text(dir.file("bad.json"), R"({"type": "transformer"})");
+  expect_one_line_error(run_cli("init-model -c " + dir.file("bad.json") + " -o " + dir.file("bad.pt")), "transformer");
+  EXPECT_FALSE(seqnn::test::exists(dir.file("bad.pt")));
+}
+
 TEST(RealData, PredictOnChr20WindowsSmoke) {
   std::string genome = seqnn::test::shared_data("dna/grch37_chr20/GRCh37.chr20.fa.gz");
   SKIP_WITHOUT_SHARED_DATA(genome);

@@ -31,6 +31,9 @@ TEST(MhcAlleles, ThreeSpellingsNameOneAllele) {
   EXPECT_EQ(display_allele("HLA-A02:101"), "HLA-A*02:101");
   EXPECT_EQ(display_allele("H-2-Db"), "H-2-Db");
   EXPECT_EQ(display_allele("Mamu-A1:00101"), "Mamu-A1:00101");
+  // Found by the mhc fuzz target: a '*' before "HLA-" shifted the name by one character.
+  EXPECT_EQ(display_allele("*HLA-A01:06"), "HLA-A*01:06");
+  EXPECT_EQ(allele_key(display_allele("*HLA-A01:06")), allele_key("*HLA-A01:06"));
 }
 
 TEST(MhcAlleles, PseudoSequenceTableAndItsErrors) {

@@ -74,6 +74,15 @@ TEST(TorchScript, BadFilesGiveOneLineErrors) {
   }
 }
 
+TEST(TorchScript, ADamagedProgramIsAnErrorNamingTheFile) {
+  // Found by the model fuzz target: a TorchScript zip whose code no longer compiles threw
+  // torch::jit::ErrorReport, which is not a c10::Error, past the loader.
+  const std::string path = std::string(SEQNN_SOURCE_DIR) + "/tests/fuzz/corpus/model/crash-torchscript-error-report.pt";
+  const std::string msg = seqnn::test::error_of([&] { Model::load(path); });
+  EXPECT_EQ(msg.rfind(path + ": cannot load model", 0), 0u) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+}
+
 TEST(TorchScript, WrongInputShapeIsAnError) {
   Model m = Model::load(fixture("deepsea_small.pt"));
   try {

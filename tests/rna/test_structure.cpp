@@ -47,6 +47,9 @@ TEST(RnaStructure, PairListsAreOneBasedAndLayeredGreedily) {
     EXPECT_EQ(std::string(e.what()), "a.csv:7: base 5 is in two pairs (with 1 and 2)");
   }
   EXPECT_EQ(Structure::from_pair_list_text(5, "[]").num_pairs(), 0);
+  // Found by the structure fuzz target: a 60-digit position escaped as std::out_of_range.
+  EXPECT_EQ(seqnn::test::error_of([] { Structure::from_pair_list_text(10, "[[1, " + std::string(60, '6') + "]]", "b.csv:2"); }),
+            "b.csv:2: position '" + std::string(60, '6') + "' in a base-pair list is too large");
 }
 
 TEST(RnaStructure, MatrixRoundTripAndValidation) {

@@ -54,6 +54,25 @@ TEST(Fasta, ErrorsNameFileAndLine) {
   EXPECT_THROW(FastaReader(dir.file("missing.fa")), Error);
 }
 
+TEST(Fasta, NamesEndAtAnyWhiteSpaceAndABomIsNotAHeaderLost) {
+  // Found by the fasta fuzz target: a "\r\r\n" line end left '\r' in the name (and the sequence);
+  // a header followed only by blanks threw std::out_of_range; count_fasta_records missed the first
+  // record of a file with a byte-order mark.
+  TempDir dir;
+  seqnn::test::write_text(dir.file("cr.fa"), ">a\r\r\nAC\r\r\nGT\n>b \t\n>c\vdesc\nA\n");
+  auto recs = read_records(dir.file("cr.fa"));
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[0].name, "a");
+  EXPECT_EQ(recs[0].sequence, "ACGT");
+  EXPECT_EQ(recs[1].name, "b");
+  EXPECT_EQ(recs[1].description, "");
+  EXPECT_EQ(recs[2].name, "c");
+  EXPECT_EQ(recs[2].description, "desc");
+  seqnn::test::write_text(dir.file("bom.fa"), "\xEF\xBB\xBF>x\nAC\n>y\nGT\n");
+  EXPECT_EQ(read_records(dir.file("bom.fa")).size(), 2u);
+  EXPECT_EQ(count_fasta_records(dir.file("bom.fa")), 2);
+}
+
 TEST(IndexedFasta, FetchesWithPaddingFromPlainAndBgzip) {
   TempDir dir;
   seqnn::test::write_text(dir.file("g.fa"), kThreeChromosomes);

@@ -57,6 +57,20 @@ TEST(UtilJsonObject, ErrorsNameTheConfigAndTheKey) {
   EXPECT_NE(test::error_of([&] { JsonObject::parse("{oops", "bad.json"); }).find("bad.json: invalid JSON: "), std::string::npos);
 }
 
+TEST(UtilJsonObject, NumbersTooLargeForADoubleAreInvalidJson) {
+  // Found by the json fuzz target: nlohmann's out_of_range escaped as a non-seqnn exception.
+  const std::string msg = test::error_of([] { parse_json(R"({"epochs": 11E11111111111111})", "c.json"); });
+  EXPECT_EQ(msg.rfind("c.json: invalid JSON: ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("number overflow"), std::string::npos) << msg;
+}
+
+TEST(UtilError, MessagesStayOnOneLineWhateverTheyQuote) {
+  EXPECT_EQ(std::string(Error("a.txt:3: bad name 'x\ny\r\x01'").what()), "a.txt:3: bad name 'x\\ny\\r\\x01'");
+  const std::string long_text(5000, 'A');
+  const std::string cut = Error(long_text).what();
+  EXPECT_EQ(cut, std::string(2000, 'A') + "... (3000 more characters)");
+}
+
 TEST(UtilJsonObject, EnumNamesRoundTrip) {
   EXPECT_EQ(parse_enum("blue", kColours, "w"), Colour::kBlue);
   EXPECT_STREQ(enum_name(Colour::kBlue, kColours), "blue");

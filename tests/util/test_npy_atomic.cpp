@@ -45,6 +45,37 @@ TEST(Npy, RoundTripsDtypes) {
   }
 }
 
+TEST(Npy, CorruptHeadersAreOneErrorAndNeverAnAllocation) {
+  // Found by the npy fuzz target: a shape entry that is not a number escaped as std::invalid_argument
+  // ("stoll"); a shape far larger than the file was allocated before the read failed.
+  TempDir dir;
+  save_npy(dir.file("ok.npy"), torch::ones({4}, torch::kFloat));
+  const std::string good = seqnn::test::read_text(dir.file("ok.npy"));
+  auto with_header = [&](const std::string& from, const std::string& to) {
+    std::string raw = good;
+    raw.replace(raw.find(from), from.size(), to);
+    seqnn::test::write_text(dir.file("bad.npy"), raw);
+    return seqnn::test::error_of([&] { load_npy(dir.file("bad.npy")); });
+  };
+  EXPECT_NE(with_header("(4,", "(x,").find("shape entry 'x' is not a size"), std::string::npos);
+  EXPECT_NE(with_header("(4,", "(-4,").find("is not a size"), std::string::npos);
+  EXPECT_NE(with_header("(4,", "(4000000000000,").find("truncated npy data"), std::string::npos);
+  const std::string big = with_header("(4,", "(99999,");
+  EXPECT_NE(big.find("bad.npy: truncated npy data ("), std::string::npos) << big;
+  EXPECT_NE(big.find(" bytes, the shape needs 399996)"), std::string::npos) << big;
+  EXPECT_NE(with_header("False", "Maybe").find("neither True nor False"), std::string::npos);
+  EXPECT_NE(with_header("'descr': '<f4'", "'descr': 42   ").find("not a quoted type string"), std::string::npos);
+  std::string raw = good;
+  raw[6] = 9;
+  seqnn::test::write_text(dir.file("v9.npy"), raw);
+  EXPECT_NE(seqnn::test::error_of([&] { load_npy(dir.file("v9.npy")); }).find("unsupported npy format version 9"), std::string::npos);
+  raw = good;
+  raw[8] = raw[9] = static_cast<char>(0xff);  // a header longer than the file
+  seqnn::test::write_text(dir.file("long.npy"), raw);
+  EXPECT_NE(seqnn::test::error_of([&] { load_npy(dir.file("long.npy")); }).find("truncated npy header"), std::string::npos);
+  EXPECT_TRUE(torch::equal(load_npy(dir.file("ok.npy")), torch::ones({4})));
+}
+
 TEST(AtomicFile, UncommittedFileLeavesNothing) {
   TempDir dir;
   {

@@ -2,6 +2,7 @@
 // seqnn reports bad input with one exception type whose message is a single line naming the
 // file, the line (or record) and the problem, e.g. "regions.bed:12: end (90) < start (100)".
 // The CLI prints what() and exits non-zero; library users can catch it the same way.
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -10,8 +11,14 @@ namespace seqnn {
 
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  // The message is kept on one line whatever it quotes: line breaks and other control characters
+  // (from a corrupt file's bytes, say) are written as escapes (\n, \x01), and text past 2,000
+  // characters is cut with a note of how much was left out.
+  explicit Error(const std::string& message);
 };
+
+// `text` as it appears in an Error: control characters escaped, cut after `max` characters.
+std::string one_line(const std::string& text, size_t max = 2000);
 
 // "where: problem", or "file:line: problem" when a line number (>= 1) is given.
 [[noreturn]] void fail(const std::string& where, const std::string& problem);
