@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "seqnn/models/native.h"
 #include "seqnn/training/train_dir.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/native_backend_of.h"
+#include "seqnn/util/zip_check.h"
 #include "seqnn/models/native.h"
 #include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
@@ -212,6 +213,7 @@ std::string native_config_type(const std::string& text, const std::string& sourc
 
 std::shared_ptr<ModelBackend> try_load_native_backend(const std::string& path) {
   torch::serialize::InputArchive archive;
+  require_intact_zip(path, "model");
   try {
     archive.load_from(path);
   } catch (const std::exception&) {  // c10::Error, or torch::jit::ErrorReport for damaged code

@@ -3,6 +3,7 @@
 #include <torch/script.h>
 
 #include "models/model_backend.h"
+#include "seqnn/util/zip_check.h"
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -146,6 +147,7 @@ class TorchScriptBackend final : public ModelBackend {
 }  // namespace
 
 std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path) {
+  require_intact_zip(path, "model");
   try {
     torch::jit::Module module = torch::jit::load(path, torch::kCPU);
     module.eval();

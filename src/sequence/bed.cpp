@@ -47,6 +47,8 @@ int64_t parse_coordinate(const std::string& text, const std::string& what, const
   long long v = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || errno != 0) fail_at(path, line, what + " '" + text + "' is not an integer");
   if (v < 0) fail_at(path, line, what + " " + text + " is negative");
+  // No genome is longer than 2^40 bases; larger values would overflow window arithmetic.
+  if (v > (int64_t{1} << 40)) fail_at(path, line, what + " " + text + " is larger than any chromosome");
   return v;
 }
 
@@ -101,6 +103,9 @@ bool BedReader::next(BedInterval& iv) {
     char* end = nullptr;
     long long summit = std::strtoll(f[9].c_str(), &end, 10);
     if (*end != '\0') fail_at(path_, s.line_no, "summit (column 10) '" + f[9] + "' is not an integer");
+    if (summit > iv.end - iv.start) {
+      fail_at(path_, s.line_no, "summit (column 10) " + f[9] + " is past the interval's end (length " + std::to_string(iv.end - iv.start) + ")");
+    }
     if (summit >= 0) iv.summit = summit;
   }
   iv.line = s.line_no;

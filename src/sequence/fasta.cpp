@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 #include "seqnn/sequence/compressed_stream.h"
 #include "seqnn/util/error.h"
@@ -142,6 +143,24 @@ std::string why_no_fasta_index(const std::string& path) {
          "(recompress with 'bgzip' if it is plain gzip)";
 }
 
+// htslib divides by an index line's bases-per-line when fetching, and fai_build can write 0 there
+// for a record it misreads (a NUL byte in the header): such an index is refused, not used.
+void require_usable_fasta_index(const std::string& path) {
+  std::ifstream in(path + ".fai");
+  std::string line;
+  for (int64_t n = 1; std::getline(in, line); ++n) {
+    std::istringstream fields(line);
+    std::string name;
+    long long length = -1, offset = -1, bases = -1, width = -1;
+    std::getline(fields, name, '\t');
+    fields >> length >> offset >> bases >> width;
+    if (!fields || length < 0 || (length > 0 && (bases <= 0 || width < bases))) {
+      fail(path + ".fai", "line " + std::to_string(n) + ": the index entry for '" + name +
+                              "' is unusable (its FASTA record is malformed; fix the record, delete the .fai and retry)");
+    }
+  }
+}
+
 }  // namespace
 
 IndexedFasta::IndexedFasta(const std::string& path) : impl_(std::make_unique<Impl>()), path_(path) {
@@ -150,6 +169,7 @@ IndexedFasta::IndexedFasta(const std::string& path) : impl_(std::make_unique<Imp
   require_complete_bgzf_file(path);  // an index pointing past a cut makes htslib assert
   impl_->fai = fai_load3(path.c_str(), nullptr, nullptr, FAI_CREATE);
   if (!impl_->fai) fail(path, why_no_fasta_index(path));
+  require_usable_fasta_index(path);
 }
 
 IndexedFasta::~IndexedFasta() = default;

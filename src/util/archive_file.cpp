@@ -6,6 +6,7 @@
 
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/zip_check.h"
 
 namespace seqnn {
 
@@ -25,6 +26,7 @@ void save_archive_atomically(torch::serialize::OutputArchive& archive, const std
 }
 
 void load_archive(torch::serialize::InputArchive& archive, const std::string& path, const std::string& what) {
+  require_intact_zip(path, what);
   try {
     archive.load_from(path);
   } catch (const Error&) {

@@ -79,8 +79,28 @@ TEST(TorchScript, ADamagedProgramIsAnErrorNamingTheFile) {
   // torch::jit::ErrorReport, which is not a c10::Error, past the loader.
   const std::string path = std::string(SEQNN_SOURCE_DIR) + "/tests/fuzz/corpus/model/crash-torchscript-error-report.pt";
   const std::string msg = seqnn::test::error_of([&] { Model::load(path); });
-  EXPECT_EQ(msg.rfind(path + ": cannot load model", 0), 0u) << msg;
+  EXPECT_EQ(msg.rfind(path + ": damaged model", 0), 0u) << msg;  // caught by the zip check now
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+}
+
+TEST(TorchScript, ACorruptByteIsCaughtByTheZipCrcBeforeLibTorchReadsIt) {
+  // Found by the model fuzz target: LibTorch 1.13 does not check entry CRCs, and a damaged
+  // TorchScript file made its unpickler free memory it never allocated (ASan).
+  seqnn::test::TempDir dir;
+  std::string bytes = seqnn::test::read_text(fixture("flatten_dense.pt"));
+  // One byte of the first weight tensor (a stored entry): LibTorch alone would load a wrong weight.
+  const std::string entry = "flatten_dense/data/0";
+  const size_t name_at = bytes.find(entry);
+  ASSERT_NE(name_at, std::string::npos);
+  const size_t extra = static_cast<unsigned char>(bytes[name_at - 2]) | (static_cast<unsigned char>(bytes[name_at - 1]) << 8);
+  bytes[name_at + entry.size() + extra + 10] ^= 0x40;
+  seqnn::test::write_text(dir.file("flipped.pt"), bytes);
+  const std::string msg = seqnn::test::error_of([&] { Model::load(dir.file("flipped.pt")); });
+  EXPECT_NE(msg.find("flipped.pt: damaged model: entry 'flatten_dense/data/0'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("fails its CRC-32 check"), std::string::npos) << msg;
+  const std::string bad_free = std::string(SEQNN_SOURCE_DIR) + "/tests/fuzz/corpus/model/crash-libtorch-bad-free.pt";
+  EXPECT_NE(seqnn::test::error_of([&] { Model::load(bad_free); }).find("damaged model"), std::string::npos);
+  EXPECT_EQ(Model::load(fixture("flatten_dense.pt")).info().source, fixture("flatten_dense.pt"));  // intact files load
 }
 
 TEST(TorchScript, WrongInputShapeIsAnError) {

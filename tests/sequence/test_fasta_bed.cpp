@@ -73,6 +73,15 @@ TEST(Fasta, NamesEndAtAnyWhiteSpaceAndABomIsNotAHeaderLost) {
   EXPECT_EQ(count_fasta_records(dir.file("bom.fa")), 2);
 }
 
+TEST(IndexedFasta, AnIndexHtslibCannotFetchFromIsRefused) {
+  // Found by the fasta fuzz target: a NUL in a header made htslib index 0 bases per line, and its
+  // fetch then divided by zero (SIGFPE).
+  TempDir dir;
+  seqnn::test::write_text(dir.file("nul.fa"), std::string(">c\0D\x12RR\n\xaa\xbb\xbb\xb8\nM-\x12", 16));
+  const std::string msg = seqnn::test::error_of([&] { IndexedFasta g(dir.file("nul.fa")); });
+  EXPECT_NE(msg.find("nul.fa.fai: line 1: the index entry for 'c' is unusable"), std::string::npos) << msg;
+}
+
 TEST(IndexedFasta, FetchesWithPaddingFromPlainAndBgzip) {
   TempDir dir;
   seqnn::test::write_text(dir.file("g.fa"), kThreeChromosomes);
@@ -154,6 +163,19 @@ TEST(Bed, ParsesAndValidates) {
   seqnn::test::write_text(dir.file("bad2.bed"), "chr1\tx\t5\n");
   BedReader bad2(dir.file("bad2.bed"));
   EXPECT_THROW(bad2.next(iv), Error);
+}
+
+TEST(Bed, SummitsPastTheIntervalAndAbsurdCoordinatesAreRefused) {
+  // Found by the bed fuzz target: start + a summit near 2^63 overflowed (UBSan).
+  TempDir dir;
+  auto err = [&](const std::string& line) {
+    seqnn::test::write_text(dir.file("x.bed"), line);
+    return seqnn::test::error_of([&] { count_bed_records(dir.file("x.bed")); });
+  };
+  EXPECT_EQ(err("20\t100\t200\tp\t0\t+\t1\t-1\t-1\t9223372036854775807\n"),
+            dir.file("x.bed") + ":1: summit (column 10) 9223372036854775807 is past the interval's end (length 100)");
+  EXPECT_EQ(err("20\t100\t99999999999999\n"), dir.file("x.bed") + ":1: end 99999999999999 is larger than any chromosome");
+  EXPECT_EQ(err("20\t100\t200\tp\t0\t+\t1\t-1\t-1\t100\n"), "no error");
 }
 
 TEST(Bed, WindowsAreCentredAndPaddedOffTheChromosome) {
