@@ -63,7 +63,7 @@ found=0
     corp=$(grep -o 'corp: [0-9]*' <<< "$last" | grep -o '[0-9]*' || echo NA)
     n=$(find "$OUT/$t" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
     [ "$n" -eq 0 ] || found=1
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$(stat total_time)" "$(stat number_of_executed_units)" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$SECONDS_EACH" "$(stat number_of_executed_units)" \
       "$(stat average_exec_per_sec)" "$cov" "$ft" "$corp" "$(stat peak_rss_mb)" "$n"
   done
 } > "$OUT/summary.tsv"

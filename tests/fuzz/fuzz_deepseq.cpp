@@ -1,4 +1,5 @@
 // Fuzz targets for DeepSequence input: alignments (a2m, a3m, aligned FASTA) and mutation lists.
+#include <algorithm>
 #include <set>
 
 #include "fuzz/fuzz_target.h"
@@ -7,6 +8,7 @@
 #include "seqnn/deepsequence/mutation_table.h"
 #include "seqnn/deepsequence/mutations.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn::ds {
 namespace {
@@ -77,13 +79,8 @@ void fuzz_mutations(const uint8_t* data, size_t size) {
   static const ds::FocusInfo focus = ds::fuzz_focus();
   const std::string text = as_text(data, size);
   // Every line (up to 200) as a mutant string, then the whole input as a mutation CSV.
-  size_t begin = 0;
-  for (int n = 0; n < 200 && begin <= text.size(); ++n) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    ds::check_mutant(ds::parse_mutant(text.substr(begin, end - begin), focus), focus);
-    begin = end + 1;
-  }
+  const std::vector<std::string> lines = split(text, '\n');
+  for (size_t n = 0; n < std::min<size_t>(lines.size(), 200); ++n) ds::check_mutant(ds::parse_mutant(lines[n], focus), focus);
   const std::string path = write_input_file("mutants.csv", data, size);
   const ds::MutationTable table = ds::read_mutation_table(path, "mutant", (size % 2) ? "2500" : "");
   require(table.mutants.size() == table.measured.size() && table.mutants.size() == table.lines.size(),

@@ -2,6 +2,8 @@
 // MEME motifs and the MHC inputs.
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "fuzz/fuzz_target.h"
 #include "seqnn/attribution/meme.h"
 #include "seqnn/deepsequence/vae_config.h"
@@ -18,6 +20,7 @@
 #include "seqnn/training/train_job.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/npy.h"
+#include "seqnn/util/strings.h"
 #include "seqnn/util/table.h"
 
 namespace seqnn::fuzz {
@@ -128,14 +131,10 @@ void fuzz_meme(const uint8_t* data, size_t size) {
 void fuzz_mhc(const uint8_t* data, size_t size) {
   if (size == 0) return;
   const std::string text = as_text(data + 1, size - 1);
-  size_t begin = 0;
-  for (int n = 0; n < 100 && begin <= text.size(); ++n) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    const std::string name = text.substr(begin, end - begin);
-    require(mhc::allele_key(mhc::display_allele(name)) == mhc::allele_key(name),
-            "display_allele names another allele: '" + name + "'");
-    begin = end + 1;
+  const std::vector<std::string> names = split(text, '\n');
+  for (size_t n = 0; n < std::min<size_t>(names.size(), 100); ++n) {
+    require(mhc::allele_key(mhc::display_allele(names[n])) == mhc::allele_key(names[n]),
+            "display_allele names another allele: '" + names[n] + "'");
   }
   const std::string path = write_input_file("input.txt", data + 1, size - 1);
   if (data[0] % 2) {
