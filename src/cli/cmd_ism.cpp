@@ -17,6 +17,8 @@ struct IsmArgs {
   std::vector<std::string> targets;
   int64_t start = 0, end = -1;
   int64_t batch_size = 64, chunk = 16;
+  bool resume = false;
+  ResumeOptions resume_settings;  // filled from the parsed flags
 };
 
 void run_ism(const IsmArgs& a) {
@@ -34,6 +36,7 @@ void run_ism(const IsmArgs& a) {
   opts.out = a.out;
   opts.input_name = a.fasta;
   opts.show_progress = !a.common.quiet;
+  opts.resume = a.resume_settings;
   Model model = Model::load(a.model);
   auto source = fasta_source(a.fasta);
   const IsmStreamResult r = ism_stream(model, *source, opts);
@@ -44,6 +47,7 @@ void run_ism(const IsmArgs& a) {
   }
 
   const std::string mc = opts.ism.mc.enabled() ? " x " + std::to_string(opts.ism.mc.samples) + " MC samples" : "";
+  if (r.resumed > 0) std::fprintf(stderr, "seqnn ism: resumed after %lld sequences\n", static_cast<long long>(r.resumed));
   std::fprintf(stderr, "seqnn ism: %lld sequences, %lld mutants%s (%s engine) on %s in %.2f s (%.0f mutant passes/s); peak RSS %.0f MiB -> %s\n",
                static_cast<long long>(r.sequences), static_cast<long long>(r.mutants), mc.c_str(), enum_name(r.engine, ism_engine_names()), device.c_str(), r.seconds,
                r.passes / std::max(r.seconds, 1e-9), peak_rss_mib(), join(r.files, ' ').c_str());
@@ -67,8 +71,12 @@ void register_ism(CLI::App& app) {
   add_ism_engine_option(cmd, a->engine);
   add_chunk_option(cmd, a->chunk, "sequences mutated at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);
+  add_stream_resume_flag(cmd, a->resume);
   add_common_options(cmd, a->common);
-  cmd->callback([a] { run_ism(*a); });
+  cmd->callback([a, cmd] {
+    a->resume_settings = resume_options(*cmd, a->resume);
+    run_ism(*a);
+  });
 }
 
 }  // namespace seqnn::cli

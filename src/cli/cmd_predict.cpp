@@ -20,6 +20,8 @@ struct PredictArgs {
   std::string model, out, dtype = "float32";
   int64_t batch_size = 64;
   int64_t chunk = 4096;
+  bool resume = false;
+  ResumeOptions resume_settings;  // filled from the parsed flags
 };
 
 void run_predict(const PredictArgs& a) {
@@ -35,11 +37,13 @@ void run_predict(const PredictArgs& a) {
   opts.out = a.out;
   opts.input_name = a.input.name();
   opts.show_progress = !a.common.quiet;
+  opts.resume = a.resume_settings;
   const PredictStreamResult r = predict_stream(model, *source, opts);
 
+  if (r.resumed > 0) std::fprintf(stderr, "seqnn predict: resumed after %lld sequences\n", static_cast<long long>(r.resumed));
   std::fprintf(stderr, "seqnn predict: %lld sequences of length %s on %s in %.1f s (%.0f seq/s)",
                static_cast<long long>(r.sequences), length_range(r.shortest, r.longest).c_str(), device.c_str(),
-               r.seconds, r.sequences / std::max(r.seconds, 1e-9));
+               r.seconds, (r.sequences - r.resumed) / std::max(r.seconds, 1e-9));
   if (!a.input.bed.empty()) {
     std::fprintf(stderr, "; %lld windows ran off their chromosome (%lld bases padded with N)",
                  static_cast<long long>(r.padded_windows), static_cast<long long>(r.padded_bases));
@@ -72,8 +76,12 @@ void register_predict(CLI::App& app) {
       }()))
       ->capture_default_str();
   add_mc_options(cmd, a->mc, /*with_pairing=*/false);
+  add_stream_resume_flag(cmd, a->resume);
   add_common_options(cmd, a->common);
-  cmd->callback([a] { run_predict(*a); });
+  cmd->callback([a, cmd] {
+    a->resume_settings = resume_options(*cmd, a->resume);
+    run_predict(*a);
+  });
 }
 
 }  // namespace seqnn::cli

@@ -19,6 +19,8 @@ struct ScoreVariantsArgs {
   int64_t length = 0;
   int64_t batch_size = 64;
   int64_t chunk = 1024;
+  bool resume = false;
+  ResumeOptions resume_settings;  // filled from the parsed flags
 };
 
 VcfScoringOptions scoring_options(const ScoreVariantsArgs& a, const ModelInfo& info, const std::string& device) {
@@ -35,6 +37,7 @@ VcfScoringOptions scoring_options(const ScoreVariantsArgs& a, const ModelInfo& i
   o.out = a.out;
   o.input_name = a.vcf;
   o.show_progress = !a.common.quiet;
+  o.resume = a.resume_settings;
   return o;
 }
 
@@ -47,6 +50,7 @@ void run_score_variants(const ScoreVariantsArgs& a) {
   const VcfScoringResult r = score_vcf(model, genome, vcf, opts);
 
   std::fputs(r.skip_report.c_str(), stderr);
+  if (r.resumed > 0) std::fprintf(stderr, "seqnn score-variants: resumed after %lld variants\n", static_cast<long long>(r.resumed));
   if (!r.engine_note.empty()) std::fprintf(stderr, "seqnn score-variants: full forward passes: %s\n", r.engine_note.c_str());
   const std::string mc = opts.scoring.mc.enabled() ? ", " + std::to_string(a.mc.samples) + " MC samples (" + a.mc.pairing + ")" : "";
   std::fprintf(stderr,
@@ -56,7 +60,7 @@ void run_score_variants(const ScoreVariantsArgs& a) {
                static_cast<long long>(r.read), static_cast<long long>(r.scored), static_cast<long long>(r.incremental),
                static_cast<long long>(r.skipped),
                static_cast<long long>(r.padded), r.targets.size(), mc.c_str(), device.c_str(), r.seconds,
-               r.read / std::max(r.seconds, 1e-9), peak_rss_mib(), join(r.files, ' ').c_str());
+               (r.read - r.resumed) / std::max(r.seconds, 1e-9), peak_rss_mib(), join(r.files, ' ').c_str());
 }
 
 }  // namespace
@@ -80,8 +84,12 @@ void register_score_variants(CLI::App& app) {
   add_batch_size_option(cmd, a->batch_size, "windows per forward pass");
   add_chunk_option(cmd, a->chunk, "variants read and scored at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);
+  add_stream_resume_flag(cmd, a->resume);
   add_common_options(cmd, a->common);
-  cmd->callback([a] { run_score_variants(*a); });
+  cmd->callback([a, cmd] {
+    a->resume_settings = resume_options(*cmd, a->resume);
+    run_score_variants(*a);
+  });
 }
 
 }  // namespace seqnn::cli

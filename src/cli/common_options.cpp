@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -9,7 +11,9 @@
 #include "seqnn/mutagenesis/ism.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
+#include "seqnn/util/interrupt.h"
 #include "seqnn/util/runtime_info.h"
+#include "seqnn/version.h"
 
 namespace seqnn::cli {
 
@@ -180,10 +184,47 @@ void register_inputs(const CLI::App& cmd) {
 
 }  // namespace
 
+// "seqnn rna fold": the command as the user typed it, for the interrupt line.
+std::string command_path(const CLI::App& cmd) {
+  std::string path = cmd.get_name();
+  for (const CLI::App* p = cmd.get_parent(); p && p->get_parent(); p = p->get_parent()) path = p->get_name() + " " + path;
+  return "seqnn " + path;
+}
+
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description) {
   CLI::App* cmd = app.add_subcommand(name, description);
-  cmd->parse_complete_callback([cmd] { register_inputs(*cmd); });
+  cmd->parse_complete_callback([cmd] {
+    register_inputs(*cmd);
+    set_interrupt_program(command_path(*cmd));
+  });
   return cmd;
+}
+
+CLI::Option* add_stream_resume_flag(CLI::App* cmd, bool& resume) {
+  return cmd->add_flag("--resume", resume,
+                       "continue the interrupted run into --out from its journal OUT.resume (same flags and inputs; "
+                       "gives the uninterrupted run's bytes)");
+}
+
+ResumeOptions resume_options(const CLI::App& cmd, bool resume) {
+  ResumeOptions o;
+  o.resume = resume;
+  o.settings["seqnn"] = SEQNN_VERSION;
+  for (const CLI::Option* opt : cmd.get_options()) {
+    const std::string name = opt->get_name();
+    if (name == "--resume" || name == "--quiet" || name == "--help") continue;
+    std::string value = opt->count() == 0 ? opt->get_default_str() : "";  // a default given or not is one setting
+    for (const std::string& r : opt->results()) value += (value.empty() ? "" : ",") + r;
+    o.settings[name] = value;
+    if (is_output_flag(*opt)) continue;
+    for (const std::string& r : opt->results()) {
+      struct stat st {};
+      if (stat(r.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      o.settings["file " + r] = std::to_string(st.st_size) + " bytes, modified " + std::to_string(st.st_mtim.tv_sec) +
+                                "." + std::to_string(st.st_mtim.tv_nsec);
+    }
+  }
+  return o;
 }
 
 void register_all_commands(CLI::App& app) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "seqnn/inference/mc_dropout.h"
+#include "seqnn/util/resume.h"
 
 namespace seqnn::cli {
 
@@ -65,6 +66,12 @@ CLI::Option* add_lr_option(CLI::App* cmd, double& lr, const std::string& help = 
 CLI::Option* add_val_fraction_option(CLI::App* cmd, double& fraction);
 // --resume: continue from the last checkpoint in --out (the same result as one uninterrupted run).
 CLI::Option* add_resume_flag(CLI::App* cmd, bool& resume);
+// --resume for the streaming commands (predict, ism, score-variants), which journal every run.
+CLI::Option* add_stream_resume_flag(CLI::App* cmd, bool& resume);
+// What a resumed streaming run must share with the interrupted one (seqnn/util/resume.h): every
+// flag's value but --resume's and --quiet's, the size and modification time of every input file,
+// and the seqnn version.
+ResumeOptions resume_options(const CLI::App& cmd, bool resume);
 
 // --mc-samples K, --mc-seed S, --mc-pairing paired|independent (predict, ism, score-variants).
 struct McCliOptions {

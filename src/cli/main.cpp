@@ -5,6 +5,7 @@
 
 #include "cli/common_options.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/interrupt.h"
 #include "seqnn/util/memory.h"
 #include "seqnn/util/runtime_env.h"
 #include "seqnn/version.h"
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", SEQNN_VERSION);
   seqnn::cli::register_all_commands(app);
+  // Ctrl-C / kill: one line, exit 130 / 143, no output that looks complete (util/interrupt.h).
+  seqnn::stop_cleanly_on_signals();
   hts_set_log_level(HTS_LOG_OFF);  // seqnn reports problems itself, in one line (htslib's lines would leak)
 
   try {

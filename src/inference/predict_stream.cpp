@@ -8,6 +8,7 @@
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/atomic_file.h"
+#include "seqnn/util/resume.h"
 
 namespace seqnn {
 namespace {
@@ -40,6 +41,38 @@ struct Writers {
   }
 };
 
+// The running totals a checkpoint records, and their restoration in a resumed run.
+ResumePoint resume_point(const PredictStreamResult& r, const ChunkEncodeOptions& lengths) {
+  ResumePoint p;
+  p.done = r.sequences;
+  set_total(p, "shortest", r.shortest);
+  set_total(p, "longest", r.longest);
+  set_total(p, "padded_windows", r.padded_windows);
+  set_total(p, "padded_bases", r.padded_bases);
+  set_total(p, "length", lengths.length);
+  return p;
+}
+
+// Reads past the sequences the interrupted run wrote and takes over its totals.
+void skip_resumed(const ResumableRun& run, SequenceSource& source, int64_t chunk_size, PredictStreamResult& r,
+                  ChunkEncodeOptions& lengths) {
+  const ResumePoint& p = run.resumed();
+  if (p.done == 0) return;
+  SequenceChunk chunk;
+  int64_t left = p.done;
+  while (left > 0 && source.next(std::min(left, chunk_size), chunk)) left -= static_cast<int64_t>(chunk.sequences.size());
+  if (left != 0) fail(run.journal_path(), "cannot resume: the input has fewer sequences than the interrupted run wrote");
+  r.sequences = r.resumed = p.done;
+  r.shortest = get_total(p, "shortest", r.shortest);
+  r.longest = get_total(p, "longest");
+  r.padded_windows = get_total(p, "padded_windows");
+  r.padded_bases = get_total(p, "padded_bases");
+  if (lengths.length <= 0 && get_total(p, "length") > 0) {
+    lengths.length = get_total(p, "length");
+    lengths.length_name = "the first sequence's length";
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<SequenceSource> open_sequence_input(const SequenceInput& input, const ModelInfo& info) {
@@ -59,6 +92,7 @@ PredictStreamResult predict_stream(Model& model, SequenceSource& source, const P
   if (opts.predict.batch_size <= 0 || opts.chunk <= 0) throw Error("--batch-size and --chunk must be positive");
   const ModelInfo info = model.info();
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
+  ResumableRun run(opts.out, opts.resume.settings, opts.resume.resume);  // outlives the writers' files
   Writers writers(opts.out, info, opts.mc.enabled());
 
   // Load the model onto the device once; predict() leaves it there between chunks.
@@ -73,7 +107,11 @@ PredictStreamResult predict_stream(Model& model, SequenceSource& source, const P
   // Whole batches per chunk: MC masks are seeded per sample and batch position, so results do
   // not depend on the chunk size.
   const int64_t chunk_size = (opts.chunk + popts.batch_size - 1) / popts.batch_size * popts.batch_size;
+  skip_resumed(run, source, chunk_size, result, lengths);
+  bar.update(result.sequences);
   while (source.next(chunk_size, chunk)) {
+    // Everything before this chunk is written: a resumed run starts here (never past the last chunk).
+    run.checkpoint(resume_point(result, lengths), source.total(), "sequences");
     at::Tensor x = one_hot_encode_chunk(chunk.sequences, alphabet, lengths, chunk.where);
     if (lengths.lengths == ChunkLengths::kOneLength && lengths.length <= 0) {
       lengths.length = x.size(2);  // later chunks must match the first sequence
@@ -101,6 +139,7 @@ PredictStreamResult predict_stream(Model& model, SequenceSource& source, const P
   bar.finish();
   result.seconds = bar.elapsed_seconds();
   outputs.commit();
+  run.finish();
   return result;
 }
 

@@ -27,7 +27,8 @@ std::string join_tab(const std::vector<std::string>& fields) { return join(field
 class TsvWriter final : public PredictionWriter {
  public:
   TsvWriter(const std::string& path, std::vector<std::string> output_names)
-      : file_(std::make_unique<AtomicFile>(path)), output_names_(std::move(output_names)) {}
+      : file_(std::make_unique<AtomicFile>(path)), output_names_(std::move(output_names)),
+        header_written_(file_->resumed()) {}
 
   void write(const RowLabels& rows, const ModelOutput& out) override {
     check_rows(rows, out);
@@ -89,7 +90,7 @@ class NpyOutputWriter final : public PredictionWriter {
         writers_.push_back(std::make_unique<NpyWriter>(p, t, trailing));
         npy_paths_.push_back(p);
       }
-      rows_file_->write(join_tab(rows.columns) + "\n");
+      if (!rows_file_->resumed()) rows_file_->write(join_tab(rows.columns) + "\n");
     }
     for (size_t k = 0; k < out.size(); ++k) writers_[k]->append(out[k]);
     std::string buf;

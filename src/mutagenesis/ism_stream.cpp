@@ -7,8 +7,37 @@
 #include "seqnn/util/error.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/atomic_file.h"
+#include "seqnn/util/resume.h"
 
 namespace seqnn {
+namespace {
+
+ResumePoint resume_point(const IsmStreamResult& r, int64_t length) {
+  ResumePoint p;
+  p.done = r.sequences;
+  set_total(p, "mutants", r.mutants);
+  set_total(p, "length", length);
+  return p;
+}
+
+// Reads past the sequences the interrupted run wrote and takes over its totals.
+void skip_resumed(const ResumableRun& run, SequenceSource& source, int64_t chunk_size, IsmStreamResult& r,
+                  ChunkEncodeOptions& lengths) {
+  const ResumePoint& p = run.resumed();
+  if (p.done == 0) return;
+  SequenceChunk chunk;
+  int64_t left = p.done;
+  while (left > 0 && source.next(std::min(left, chunk_size), chunk)) left -= static_cast<int64_t>(chunk.sequences.size());
+  if (left != 0) fail(run.journal_path(), "cannot resume: the input has fewer sequences than the interrupted run wrote");
+  r.sequences = r.resumed = p.done;
+  r.mutants = get_total(p, "mutants");
+  if (lengths.length <= 0 && get_total(p, "length") > 0) {
+    lengths.length = get_total(p, "length");
+    lengths.length_name = "the first sequence's length";
+  }
+}
+
+}  // namespace
 
 IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStreamOptions& opts) {
   OutputGroup outputs;  // all of the run's files, or none of them
@@ -16,6 +45,7 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
   if (opts.ism.predict.batch_size <= 0) throw Error("--batch-size must be positive");
   const ModelInfo info = model.info();
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
+  ResumableRun run(opts.out, opts.resume.settings, opts.resume.resume);  // outlives the writer's files
   IsmWriter writer(opts.out);
   IsmOptions ism_opts = opts.ism;
   // Indices are checked against each output's columns by ism() itself.
@@ -33,7 +63,10 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
   IsmStreamResult result;
   ProgressBar bar("ism", 0, "mut", opts.show_progress);
   SequenceChunk chunk;
+  skip_resumed(run, source, opts.chunk, result, lengths);
   while (source.next(opts.chunk, chunk)) {
+    // Everything before this chunk is written: a resumed run starts here (never past the last chunk).
+    run.checkpoint(resume_point(result, lengths.length), source.total(), "sequences");
     at::Tensor x = one_hot_encode_chunk(chunk.sequences, alphabet, lengths, chunk.where);
     if (lengths.length <= 0) {  // later chunks must match the first sequence
       lengths.length = x.size(2);
@@ -56,6 +89,7 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
   bar.finish();
   result.seconds = bar.elapsed_seconds();
   outputs.commit();
+  run.finish();
   return result;
 }
 

@@ -71,7 +71,7 @@ void IsmWriter::write(const NamedArrays& arrays, const RowLabels& labels) {
       std::vector<int64_t> trailing(t.sizes().begin() + 1, t.sizes().end());
       streams_.push_back(std::make_unique<NpyWriter>(path, at::kFloat, trailing));
     }
-    rows_->write(join(labels.columns) + "\n");
+    if (!rows_->resumed()) rows_->write(join(labels.columns) + "\n");
   }
   if (arrays.size() != streams_.size()) throw Error("ism writer: " + std::to_string(arrays.size()) + " arrays for " + std::to_string(streams_.size()) + " files");
   for (size_t i = 0; i < arrays.size(); ++i) streams_[i]->append(arrays[i].second);

@@ -67,7 +67,19 @@ std::string make_header(at::ScalarType dtype, int64_t rows, const std::vector<in
 
 NpyWriter::NpyWriter(const std::string& path, at::ScalarType dtype, std::vector<int64_t> trailing_shape)
     : path_(path), file_(std::make_unique<AtomicFile>(path)), dtype_(dtype), trailing_(std::move(trailing_shape)) {
-  file_->write(header(0));
+  if (!file_->resumed()) {
+    file_->write(header(0));
+    return;
+  }
+  // A resumed run: the header (patched on close) and whole rows are there already.
+  const int64_t header_bytes = static_cast<int64_t>(header(0).size());
+  int64_t row_bytes = static_cast<int64_t>(c10::elementSize(dtype_));
+  for (int64_t d : trailing_) row_bytes *= d;
+  const int64_t data_bytes = file_->resumed_bytes() - header_bytes;
+  if (data_bytes < 0 || (row_bytes > 0 && data_bytes % row_bytes != 0)) {
+    fail(file_->partial_path(), "cannot resume: the partial array does not end on a whole row (run without --resume)");
+  }
+  rows_ = row_bytes > 0 ? data_bytes / row_bytes : 0;
 }
 
 NpyWriter::~NpyWriter() = default;

@@ -7,6 +7,7 @@
 #include "seqnn/variants/skip_log.h"
 #include "seqnn/variants/variant_writer.h"
 #include "seqnn/util/atomic_file.h"
+#include "seqnn/util/resume.h"
 
 namespace seqnn {
 namespace {
@@ -18,6 +19,32 @@ std::vector<Variant> next_chunk(VcfReader& vcf, int64_t max, bool& more) {
   Variant v;
   while (more && static_cast<int64_t>(chunk.size()) < max && (more = vcf.next(v))) chunk.push_back(v);
   return chunk;
+}
+
+ResumePoint resume_point(const VcfScoringResult& r, const SkipLog& skipped) {
+  ResumePoint p;
+  p.done = r.read;
+  set_total(p, "scored", r.scored);
+  set_total(p, "incremental", r.incremental);
+  set_total(p, "padded", r.padded);
+  p.totals["engine_note"] = r.engine_note;
+  skipped.save(p);
+  return p;
+}
+
+// Reads past the variants the interrupted run handled and takes over its totals.
+void skip_resumed(const ResumableRun& run, VcfReader& vcf, VcfScoringResult& r, SkipLog& skipped) {
+  const ResumePoint& p = run.resumed();
+  Variant v;
+  for (int64_t k = 0; k < p.done; ++k) {
+    if (!vcf.next(v)) fail(run.journal_path(), "cannot resume: the VCF has fewer variants than the interrupted run read");
+  }
+  r.read = r.resumed = p.done;
+  r.scored = get_total(p, "scored");
+  r.incremental = get_total(p, "incremental");
+  r.padded = get_total(p, "padded");
+  if (p.totals.count("engine_note")) r.engine_note = p.totals.at("engine_note");
+  skipped.restore(p);
 }
 
 }  // namespace
@@ -46,12 +73,17 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
   ModelStateGuard placement(model, opts.scoring.predict.device, opts.scoring.predict.dtype);
   VariantScorer scorer(model, genome, opts.scoring);
   VariantOutputLayout layout{opts.scoring.scores, scorer.task_names(), opts.scoring.mc.enabled(), vcf.header_text()};
+  ResumableRun run(opts.out, opts.resume.settings, opts.resume.resume);  // outlives the writers' files
   auto writer = make_variant_writer(opts.out, layout);
   SkipLog skipped(output_stem(opts.out) + ".skipped.tsv");
   ProgressBar bar("score-variants", 0, "var", opts.show_progress);
   VcfScoringResult result;
+  skip_resumed(run, vcf, result, skipped);
+  bar.update(result.read);
   bool more = true;
   for (auto chunk = next_chunk(vcf, opts.chunk, more); !chunk.empty(); chunk = next_chunk(vcf, opts.chunk, more)) {
+    // Everything before this chunk is written: a resumed run starts here (never past the last chunk).
+    run.checkpoint(resume_point(result, skipped), -1, "variants");
     ScoredChunk scored = scorer.score(chunk);
     writer->write(scored);
     skipped.add(scored.skipped);
@@ -72,6 +104,7 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
   result.targets = scorer.task_names();
   result.files = writer->files();
   outputs.commit();
+  run.finish();
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <htslib/bgzf.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -59,7 +60,7 @@ class TsvVariantWriter final : public VariantWriter {
       : file_(std::make_unique<AtomicFile>(path)), columns_(layout_columns(layout)) {
     std::vector<std::string> header = kIdentityColumns;
     for (const auto& c : columns_) header.push_back(c.name + "." + c.task);
-    file_->write(join(header) + "\n");
+    if (!file_->resumed()) file_->write(join(header) + "\n");
   }
   void write(const ScoredChunk& chunk) override {
     ChunkValues values(chunk);
@@ -89,43 +90,45 @@ class TsvVariantWriter final : public VariantWriter {
   std::vector<std::string> files_;
 };
 
-// Text written plain (AtomicFile) or bgzip-compressed (BGZF) under "<path>.partial".
+// Text written plain or bgzip-compressed, both through an AtomicFile (so a bgzipped output is
+// part of the run's OutputGroup and of a resumable run like any other). BGZF blocks are
+// compressed here with htslib's bgzf_compress: flush() ends a block, so each chunk ends on a block
+// boundary and a resumed run appends whole blocks.
 class TextSink {
  public:
-  TextSink(const std::string& path, bool bgzip) : path_(path), partial_(path + ".partial") {
-    if (!bgzip) {
-      plain_ = std::make_unique<AtomicFile>(path);
-      return;
-    }
-    bgzf_ = bgzf_open(partial_.c_str(), "w");
-    if (!bgzf_) fail(path, "cannot open for writing");
-  }
-  ~TextSink() {
-    if (bgzf_) {
-      bgzf_close(bgzf_);
-      std::remove(partial_.c_str());
-    }
-  }
+  TextSink(const std::string& path, bool bgzip) : file_(std::make_unique<AtomicFile>(path)), bgzip_(bgzip) {}
+  bool resumed() const { return file_->resumed(); }
   void write(const std::string& text) {
-    if (plain_) return plain_->write(text);
-    if (bgzf_write(bgzf_, text.data(), text.size()) < 0) fail(path_, "write failed");
+    if (!bgzip_) return file_->write(text);
+    pending_ += text;
+    while (pending_.size() >= BGZF_BLOCK_SIZE) compress_block(BGZF_BLOCK_SIZE);
   }
   void flush() {
-    if (plain_) std::fflush(plain_->handle());
-    else if (bgzf_flush(bgzf_) < 0) fail(path_, "write failed");
+    if (!bgzip_) {
+      std::fflush(file_->handle());  // output appears progressively
+      return;
+    }
+    while (!pending_.empty()) compress_block(std::min<size_t>(pending_.size(), BGZF_BLOCK_SIZE));
   }
   void commit() {
-    if (plain_) return plain_->commit();
-    const int rc = bgzf_close(bgzf_);
-    bgzf_ = nullptr;
-    if (rc < 0) fail(path_, "write failed");
-    if (std::rename(partial_.c_str(), path_.c_str()) != 0) fail(path_, "cannot rename the written file into place");
+    flush();
+    if (bgzip_) file_->write(kBgzfEof, sizeof kBgzfEof - 1);  // the end-of-file block readers check for
+    file_->commit();
   }
 
  private:
-  std::string path_, partial_;
-  std::unique_ptr<AtomicFile> plain_;
-  BGZF* bgzf_ = nullptr;
+  void compress_block(size_t bytes) {
+    char block[BGZF_MAX_BLOCK_SIZE];
+    size_t length = sizeof block;
+    if (bgzf_compress(block, &length, pending_.data(), bytes, -1) != 0) fail(file_->path(), "bgzip compression failed");
+    file_->write(block, length);
+    pending_.erase(0, bytes);
+  }
+  static constexpr char kBgzfEof[] =
+      "\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff\x06\x00\x42\x43\x02\x00\x1b\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00";
+  std::unique_ptr<AtomicFile> file_;
+  bool bgzip_;
+  std::string pending_;
 };
 
 std::string sanitise_key(const std::string& s) {
@@ -159,7 +162,7 @@ class VcfVariantWriter final : public VariantWriter {
  public:
   VcfVariantWriter(const std::string& path, const VariantOutputLayout& layout)
       : sink_(path, ends_with(path, ".gz")), path_(path), columns_(layout_columns(layout)) {
-    sink_.write(annotated_header(layout.vcf_header, columns_));
+    if (!sink_.resumed()) sink_.write(annotated_header(layout.vcf_header, columns_));
     for (const auto& c : columns_) keys_.push_back(vcf_info_key(c.name, c.task));
   }
   void write(const ScoredChunk& chunk) override {
@@ -203,7 +206,7 @@ class NpyVariantWriter final : public VariantWriter {
     if (layout.mc) {
       for (const auto& s : mc_statistic_names()) mc_.push_back(std::make_unique<NpyWriter>(stem_ + "." + s + ".npy", at::kFloat, std::vector<int64_t>{tasks}));
     }
-    rows_->write(join(kIdentityColumns) + "\n");
+    if (!rows_->resumed()) rows_->write(join(kIdentityColumns) + "\n");
   }
   void write(const ScoredChunk& chunk) override {
     if (chunk.variants.empty()) return;

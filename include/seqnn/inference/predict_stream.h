@@ -10,6 +10,7 @@
 #include "seqnn/inference/mc_dropout.h"
 #include "seqnn/inference/predict.h"
 #include "seqnn/sequence/sequence_source.h"
+#include "seqnn/util/resume.h"
 
 namespace seqnn {
 
@@ -33,10 +34,12 @@ struct PredictStreamOptions {
   std::string out;           // .tsv or .npy
   std::string input_name;    // names the input in errors ("in.fa: no sequences")
   bool show_progress = true; // progress bar on stderr
+  ResumeOptions resume;      // checkpoints after every chunk; --resume continues from the last
 };
 
 struct PredictStreamResult {
   int64_t sequences = 0;
+  int64_t resumed = 0;                // of them, written by the interrupted run this one continued
   int64_t shortest = 0, longest = 0;  // sequence lengths seen
   int64_t padded_windows = 0;         // BED windows that ran off their chromosome
   int64_t padded_bases = 0;           // bases filled with N for them

@@ -10,6 +10,7 @@
 #include "seqnn/mutagenesis/ism.h"
 #include "seqnn/mutagenesis/ism_writer.h"
 #include "seqnn/sequence/sequence_source.h"
+#include "seqnn/util/resume.h"
 
 namespace seqnn {
 
@@ -21,12 +22,14 @@ struct IsmStreamOptions {
   std::string out;                   // OUT.npy
   std::string input_name;            // names the input in errors ("in.fa: no sequences")
   bool show_progress = true;         // progress bar on stderr
+  ResumeOptions resume;              // checkpoints after every chunk; --resume continues from the last
 };
 
 struct IsmStreamResult {
   int64_t sequences = 0;
+  int64_t resumed = 0;  // of them, written by the interrupted run this one continued
   int64_t mutants = 0;  // substitutions per sequence window, summed (L_w x (A - 1) each)
-  int64_t passes = 0;   // mutant forward passes (x MC samples)
+  int64_t passes = 0;   // mutant forward passes (x MC samples) of this run (not of the run it resumed)
   double seconds = 0;
   std::vector<std::string> files;
   IsmEngine engine = IsmEngine::kNaive;  // the engine that ran (the last chunk's)

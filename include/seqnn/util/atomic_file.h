@@ -8,9 +8,13 @@
 
 namespace seqnn {
 
+class ResumableRun;
+
 class AtomicFile {
  public:
-  // Opens "<path>.partial" for writing (binary). Throws seqnn::Error when it cannot.
+  // Opens "<path>.partial" for writing (binary). Throws seqnn::Error when it cannot. Inside a
+  // ResumableRun that is resuming, a partial file the journal names is reopened instead, cut back
+  // to its recorded length, and written on from there (resumed_bytes()).
   explicit AtomicFile(std::string path);
   ~AtomicFile();  // removes the partial file unless commit() succeeded
   AtomicFile(const AtomicFile&) = delete;
@@ -28,12 +32,21 @@ class AtomicFile {
 
   const std::string& path() const { return path_; }
   const std::string& partial_path() const { return partial_; }
+  // Bytes the file already held when it was reopened for a resumed run (0 for a new file):
+  // writers skip the header they would otherwise write first.
+  int64_t resumed_bytes() const { return resumed_bytes_; }
+  bool resumed() const { return resumed_bytes_ > 0; }
+  // Flushes and returns the file's length (ResumableRun::checkpoint records it).
+  int64_t flush_for_checkpoint();
 
  private:
   std::string path_;
   std::string partial_;
+  void open_for_resume(int64_t length);
   std::FILE* file_ = nullptr;
   bool committed_ = false;
+  int64_t resumed_bytes_ = 0;
+  ResumableRun* run_ = nullptr;  // the resumable run this file belongs to, if any
 };
 
 // The outputs of one run that writes several files (a .npy and its .rows.tsv, scores and their

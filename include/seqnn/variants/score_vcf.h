@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/util/resume.h"
 #include "seqnn/variants/variant_scoring.h"
 #include "seqnn/variants/vcf.h"
 
@@ -21,10 +22,12 @@ struct VcfScoringOptions {
   std::string out;                // .tsv, .vcf, .vcf.gz or .npy; skipped variants: <stem>.skipped.tsv
   std::string input_name;         // names the VCF in errors ("my.vcf: no variants")
   bool show_progress = true;      // progress bar on stderr
+  ResumeOptions resume;           // checkpoints after every chunk; --resume continues from the last
 };
 
 struct VcfScoringResult {
   int64_t read = 0, scored = 0, skipped = 0;
+  int64_t resumed = 0;               // variants read by the interrupted run this one continued
   int64_t padded = 0;                // variants whose windows were padded at a chromosome end
   std::vector<std::string> targets;  // names of the scored columns
   std::string skip_report;           // SkipLog::report(): empty when nothing was skipped

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/util/resume.h"
 #include "seqnn/variants/variant_scoring.h"
 
 namespace seqnn {
@@ -24,6 +25,9 @@ class SkipLog {
   // one per line; empty when nothing was skipped.
   std::string report(const std::string& program = "seqnn score-variants") const;
   int64_t total() const { return total_; }
+  // Its counts and examples in a checkpoint, and back in a resumed run.
+  void save(ResumePoint& point) const;
+  void restore(const ResumePoint& point);
   const std::string& path() const { return path_; }
 
  private:
