@@ -96,7 +96,8 @@ ResumableRun::~ResumableRun() {
   // The run failed: its journal and the partial files it took over but never reopened go too.
   InterruptHold hold;
   std::remove(journal_.c_str());
-  for (const auto& [partial, length] : resumed_lengths_) {
+  for (const auto& entry : resumed_lengths_) {
+    const std::string& partial = entry.first;  // (a structured binding cannot be captured in C++17)
     const bool open = std::any_of(files_.begin(), files_.end(), [&](AtomicFile* f) { return f->partial_path() == partial; });
     if (!open) std::remove(partial.c_str());
   }

@@ -2,7 +2,8 @@
 // once it has written part of its output, and then resumed. An interrupted predict / ism /
 // score-variants keeps its partial output and journal and says how to continue; --resume then
 // gives the bytes of an uninterrupted run. Other commands remove their partial outputs. A
-// training run killed while writing a checkpoint resumes from the last good one.
+// training run killed while writing a checkpoint resumes from the last good one. A full disk
+// stops score-variants in every output format.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -270,4 +271,24 @@ TEST(Interrupt, TrainingKilledWhileWritingACheckpointResumesFromTheLastGoodOne) 
   auto resumed = run_cli(base + " --epochs 4 --resume --out " + out);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_EQ(read_text(out + "/metrics.csv"), read_text(dir.file("full") + "/metrics.csv"));
+}
+
+// Issue 15 B7: score-variants ignored write errors in .tsv / .vcf and renamed a short file into
+// place. A disk that fills (ulimit -f, SIGXFSZ ignored: writes fail with EFBIG) is one error line
+// for every format, and no output is left.
+TEST(DiskFull, ScoreVariantsWriteErrorsStopTheRunInEveryFormat) {
+  TempDir dir;
+  ManyVariants v(dir);
+  for (const std::string ext : {".tsv", ".vcf", ".vcf.gz", ".npy"}) {
+    const std::string out = dir.file("full" + ext);
+    auto r = seqnn::test::run_cli_with_file_limit("score-variants -m " + fixture("deepsea_small.pt") + " -g " + v.genome +
+                                                      " -v " + v.vcf + " --chunk 64 -q -o " + out,
+                                                  32);
+    EXPECT_EQ(r.exit_code, 1) << ext << ": " << r.output;
+    EXPECT_EQ(lines_of(r.output).size(), 1u) << r.output;
+    EXPECT_NE(r.output.find("File too large"), std::string::npos) << r.output;
+    EXPECT_FALSE(exists(out)) << ext;
+    EXPECT_FALSE(exists(out + ".partial")) << ext;
+    EXPECT_FALSE(exists(out + ".resume")) << ext;
+  }
 }
