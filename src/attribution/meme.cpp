@@ -206,6 +206,10 @@ MotifFile parse_meme(const std::string& text, const std::string& path) {
   }
   if (file.motifs.empty()) fail(path, "no MOTIF in the file");
   if (file.background.empty()) file.background.assign(file.letters.size(), 1.0 / static_cast<double>(file.letters.size()));
+  // An ALPHABET= line after the background (found by fuzzing) would leave frequencies for other letters.
+  if (file.background.size() != file.letters.size()) {
+    fail(path, "the background frequencies are for another alphabet than ALPHABET= " + file.letters);
+  }
   return file;
 }
 

@@ -24,14 +24,7 @@ void run_train_lm(TrainLmArgs& a) {
   a.run.model.cell = parse_enum(a.cell, rnn_cell_names(), "--cell");
   a.run.train.progress = !a.common.quiet;
   const LmRunResult r = train_lm_on_fasta(a.run);
-  const LmTrainResult& t = r.train;
-  std::fprintf(stderr,
-               "seqnn train-lm: %lld training, %lld validation sequences; %lld epochs (%lld in this run, %.1f s, %.0f "
-               "tokens/s); best epoch %lld, validation perplexity %.4f -> %s/model_best.pt\n",
-               static_cast<long long>(r.train_sequences), static_cast<long long>(r.val_sequences),
-               static_cast<long long>(a.run.train.epochs), static_cast<long long>(t.epochs_run), t.train_seconds,
-               t.train_tokens / std::max(t.train_seconds, 1e-9), static_cast<long long>(t.best_epoch),
-               t.best_val_perplexity, a.run.train.out_dir.c_str());
+  std::fprintf(stderr, "seqnn train-lm: %s\n", lm_run_summary(r, a.run).c_str());
 }
 
 struct GenerateArgs {

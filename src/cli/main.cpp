@@ -10,6 +10,21 @@
 #include "seqnn/util/runtime_env.h"
 #include "seqnn/version.h"
 
+namespace {
+
+// "seqnn rna fold": the innermost command the arguments named, for error lines.
+std::string command_name(const CLI::App& app) {
+  std::string name = "seqnn";
+  const CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands()[0];
+    name += " " + at->get_name();
+  }
+  return name;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   seqnn::restart_with_runtime_environment(argv);
   // Batches allocate and free the same large buffers again and again: keep them in the heap
@@ -25,15 +40,21 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line like every other error (CLI11 adds "Run with --help ..." and its own exit codes).
+    std::fprintf(stderr, "%s: error: %s (see --help)\n", command_name(app).c_str(), seqnn::one_line(e.what()).c_str());
+    return 1;
   } catch (const seqnn::Error& e) {
-    std::string cmd = app.get_subcommands().empty() ? "" : " " + app.get_subcommands()[0]->get_name();
-    std::fprintf(stderr, "seqnn%s: error: %s\n", cmd.c_str(), e.what());
+    std::fprintf(stderr, "%s: error: %s\n", command_name(app).c_str(), e.what());
     return 1;
   } catch (const std::exception& e) {
-    std::string cmd = app.get_subcommands().empty() ? "" : " " + app.get_subcommands()[0]->get_name();
-    std::fprintf(stderr, "seqnn%s: error: %s\n", cmd.c_str(), seqnn::first_line(e.what()).c_str());
+    std::fprintf(stderr, "%s: error: %s\n", command_name(app).c_str(), seqnn::first_line(e.what()).c_str());
     return 1;
   }
   return 0;

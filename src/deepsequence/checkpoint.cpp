@@ -51,7 +51,7 @@ void save_checkpoint(const std::string& path, const Vae& model, const FocusInfo&
 
 Checkpoint load_checkpoint(const std::string& path) {
   torch::serialize::InputArchive in;
-  load_archive(in, path, "the model file");
+  load_archive(in, path, "DeepSequence model");
   const VaeConfig config = VaeConfig::from_json(tensor_text(read(in, "config", path)), path);
   nlohmann::json meta = parse_json(tensor_text(read(in, "meta", path)), path + " (meta)");
   Checkpoint ck;

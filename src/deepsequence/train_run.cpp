@@ -71,8 +71,8 @@ std::string run_loss_curve_path(const std::string& dir) { return dir + "/loss.ts
 TrainVaeResult train_vae(const TrainVaeOptions& o) {
   check_train_vae_options(o);
   keep_freed_memory();
-  prepare_training_dir(o.out_dir, o.resume);
-  check_writable(training_best_model_path(o.out_dir));
+  // The inputs are read before the directory is made, so a bad alignment or config leaves none.
+  check_training_dir(o.out_dir, o.resume);
   const Alignment aln = read_alignment(o.alignment);
   Checkpoint ck;
   std::unique_ptr<Vae> model = make_vae_to_train(o, aln, ck);
@@ -80,6 +80,8 @@ TrainVaeResult train_vae(const TrainVaeOptions& o) {
     fail(o.out_dir, "the checkpoint is at update " + std::to_string(ck.steps) + ", beyond the " +
                         std::to_string(o.updates) + " updates asked for");
   }
+  prepare_training_dir(o.out_dir, o.resume);
+  check_writable(training_best_model_path(o.out_dir));
   model->to(torch::Device(o.device));
   write_vae_config(o.out_dir, model->config());
   WeightsOptions wo;

@@ -12,6 +12,7 @@
 #include "seqnn/util/parallel.h"
 #include "seqnn/util/seed_mix.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/json_object.h"
 
 namespace seqnn::ds {
 namespace {
@@ -64,9 +65,37 @@ uint64_t next_seed(at::Generator& gen) {
 
 int64_t Segment::numel() const { return product(shape); }
 
+namespace {
+
+// The weights (means and log-sigmas of the decoder included) of a VAE for `length` columns: a
+// config whose layers are too wide for that alignment is refused before anything is allocated.
+void check_vae_weights(const VaeConfig& c, int64_t length) {
+  double weights = 0, in = static_cast<double>(length) * kAlphabetSize;
+  for (int64_t w : c.encoder) {
+    weights += (in + 1) * static_cast<double>(w);
+    in = static_cast<double>(w);
+  }
+  weights += 2 * (in + 1) * static_cast<double>(c.latent);
+  in = static_cast<double>(c.latent);
+  for (int64_t w : c.decoder) {
+    weights += 2 * (in + 1) * static_cast<double>(w);
+    in = static_cast<double>(w);
+  }
+  const double channels = c.dictionary > 0 ? static_cast<double>(c.dictionary) : kAlphabetSize;
+  weights += 2 * in * static_cast<double>(length) * channels;
+  if (weights > kMaxConfigWeights) {
+    fail("deepsequence config", "encoder/decoder widths give " + std::to_string(static_cast<long long>(weights)) +
+                                    " weights for " + std::to_string(length) + " alignment columns, more than the " +
+                                    std::to_string(static_cast<long long>(kMaxConfigWeights)) + " seqnn builds");
+  }
+}
+
+}  // namespace
+
 Vae::Vae(VaeConfig config, int64_t length, uint64_t seed) : config_(std::move(config)), length_(length) {
   config_.validate("deepsequence config");
   if (length_ <= 0) fail("deepsequence model", "alignment length must be positive");
+  check_vae_weights(config_, length_);
   build_segments();
   initialise(seed);
 }

@@ -41,6 +41,15 @@ void VaeConfig::validate(const std::string& where) const {
   for (int64_t w : encoder) if (w <= 0) bad("encoder", "widths must be positive");
   for (int64_t w : decoder) if (w <= 0) bad("decoder", "widths must be positive");
   if (latent <= 0) bad("latent", "must be positive");
+  // Sizes past any real VAE (a typo) are refused here, before anything is allocated.
+  auto too_large = [&](const std::string& key, int64_t v) {
+    if (v > kMaxConfigSize) bad(key, std::to_string(v) + " is too large (at most " + std::to_string(kMaxConfigSize) + ")");
+  };
+  for (int64_t w : encoder) too_large("encoder", w);
+  for (int64_t w : decoder) too_large("decoder", w);
+  too_large("latent", latent);
+  too_large("dictionary", dictionary);
+  too_large("batch_size", batch_size);
   if (sparsity && (sparsity_tiles <= 0 || decoder.back() % sparsity_tiles != 0)) {
     bad("sparsity_tiles", std::to_string(sparsity_tiles) + " must divide the last decoder width (" +
                               std::to_string(decoder.back()) + ")");

@@ -211,7 +211,7 @@ MhcTrainResult run_mhc_training(const MhcTrainOptions& o) {
     // resumed run resumes the member it stopped in and starts the ones after it.
     std::vector<Model> members(static_cast<size_t>(o.ensemble));
     for (int64_t k = 0; k < o.ensemble; ++k) {
-      const std::string dir = out + "/member" + std::to_string(k);
+      const std::string dir = training_member_dir(out, k);
       const bool resume = o.train.resume && newest_training_checkpoint(dir) >= 0;
       r.members.push_back(train_member(o, run, dir, o.train.seed + static_cast<uint64_t>(k), resume, members[static_cast<size_t>(k)]));
     }

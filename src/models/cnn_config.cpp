@@ -46,14 +46,19 @@ CnnConfig CnnConfig::from_json(const std::string& text, const std::string& sourc
   require_config_type(j, "cnn");
   read_shared_native_fields(j, c);
   j.read_enum("global_pool", c.global_pool, global_pool_names());
+  int64_t positions = 1;  // summarised by max/avg pooling: one value per channel
   if (c.global_pool == GlobalPool::kFlatten) {
     if (c.input_length <= 0) j.fail_key("input_length", "is required (positive) when global_pool is \"flatten\"");
     try {
-      c.conv_output_length(c.input_length);
+      positions = c.conv_output_length(c.input_length);
     } catch (const Error& e) {
       j.fail_key("conv", e.what());
     }
   }
+  WeightCount count(j);
+  const double channels = count_conv_weights(count, c.conv, static_cast<double>(c.alphabet_size()));
+  const double features = count_dense_weights(count, c.dense, channels * static_cast<double>(positions));
+  count.add("outputs", static_cast<double>(c.outputs) * (features + 1));
   return c;
 }
 

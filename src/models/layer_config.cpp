@@ -44,11 +44,11 @@ ConvLayerConfig read_conv(const JsonObject& j) {
   j.read("pool", c.pool);
   j.read_enum("pool_type", c.pool_type, pool_type_names());
   j.read("dropout", c.dropout);
-  j.require_positive("filters", c.filters);
-  j.require_positive("width", c.width);
-  j.require_positive("dilation", c.dilation);
-  j.require_positive("stride", c.stride);
-  j.require_positive("pool", c.pool);
+  j.require_size("filters", c.filters);
+  j.require_size("width", c.width);
+  j.require_size("dilation", c.dilation);
+  j.require_size("stride", c.stride);
+  j.require_size("pool", c.pool);
   if (c.padding == Padding::kSame && c.stride != 1) j.fail_key("padding", "'same' padding needs stride 1");
   j.require_in_half_open("dropout", c.dropout, 0.0, 1.0);
   return c;
@@ -61,7 +61,7 @@ DenseLayerConfig read_dense(const JsonObject& j) {
   j.read("batch_norm", d.batch_norm);
   j.read_enum("activation", d.activation, activation_names());
   j.read("dropout", d.dropout);
-  j.require_positive("units", d.units);
+  j.require_size("units", d.units);
   j.require_in_half_open("dropout", d.dropout, 0.0, 1.0);
   return d;
 }
@@ -121,6 +121,32 @@ void read_output_names(const JsonObject& config, int64_t outputs, std::vector<st
   if (!names.empty() && static_cast<int64_t>(names.size()) != outputs) {
     config.fail_key("output_names", std::to_string(names.size()) + " names for " + std::to_string(outputs) + " outputs");
   }
+  // The names become output columns (and --target picks by them): each must say which one.
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) config.fail_key("output_names", "name " + std::to_string(i) + " is empty");
+    for (size_t k = 0; k < i; ++k) {
+      if (names[k] == names[i]) config.fail_key("output_names", "'" + names[i] + "' names two outputs");
+    }
+  }
+}
+
+double count_conv_weights(WeightCount& count, const std::vector<ConvLayerConfig>& conv, double channels) {
+  for (size_t i = 0; i < conv.size(); ++i) {
+    const ConvLayerConfig& c = conv[i];
+    const double filters = static_cast<double>(c.filters);
+    count.add("conv[" + std::to_string(i) + "]", filters * channels * static_cast<double>(c.width) + 3 * filters);
+    channels = filters;
+  }
+  return channels;
+}
+
+double count_dense_weights(WeightCount& count, const std::vector<DenseLayerConfig>& dense, double features) {
+  for (size_t i = 0; i < dense.size(); ++i) {
+    const double units = static_cast<double>(dense[i].units);
+    count.add("dense[" + std::to_string(i) + "]", units * features + 3 * units);
+    features = units;
+  }
+  return features;
 }
 
 }  // namespace seqnn

@@ -32,13 +32,19 @@ template <typename Config>
 void read_shared_native_fields(const JsonObject& j, Config& c) {
   read_alphabet(j, c.alphabet);
   j.read("input_length", c.input_length);
+  j.require_size("input_length", c.input_length, 0, kMaxConfigLength);
   c.conv = read_conv_layers(j, "conv");
   c.dense = read_dense_layers(j, "dense");
   j.read("outputs", c.outputs);
-  j.require_positive("outputs", c.outputs);
+  j.require_size("outputs", c.outputs);
   j.read_enum("output_activation", c.output_activation, activation_names());
   read_output_names(j, c.outputs, c.output_names);
 }
+
+// The conv stack's weights over `channels` input channels; returns the channels it ends with.
+double count_conv_weights(WeightCount& count, const std::vector<ConvLayerConfig>& conv, double channels);
+// The dense stack's weights over `features` inputs; returns the features it ends with.
+double count_dense_weights(WeightCount& count, const std::vector<DenseLayerConfig>& dense, double features);
 
 template <typename Config>
 void write_shared_native_fields(const Config& c, nlohmann::json& j) {

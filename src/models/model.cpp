@@ -9,6 +9,18 @@
 
 namespace seqnn {
 
+namespace {
+
+// "MODEL: forward failed on input of shape [N, A, L]: <cause>", the cause taken from the end of a
+// TorchScript traceback (its first line only says that an operation failed).
+[[noreturn]] void forward_failed(const ModelBackend& b, const at::Tensor& x, const std::string& message) {
+  const std::string source = b.info().source;
+  fail(source.empty() ? "model" : source,
+       "forward failed on input of shape " + c10::str(x.sizes()) + ": " + error_cause(message));
+}
+
+}  // namespace
+
 Model::Model(std::shared_ptr<ModelBackend> backend) : backend_(std::move(backend)) {}
 
 Model Model::load(const std::string& path_or_name) {
@@ -37,10 +49,9 @@ ModelOutput Model::forward(const at::Tensor& x, const std::vector<at::Tensor>& a
   } catch (const Error&) {
     throw;
   } catch (const c10::Error& e) {
-    throw Error("model forward failed on input of shape " + c10::str(x.sizes()) + ": " +
-                first_line(e.what_without_backtrace()));
+    forward_failed(b, x, e.what_without_backtrace());
   } catch (const std::exception& e) {
-    throw Error("model forward failed on input of shape " + c10::str(x.sizes()) + ": " + first_line(e.what()));
+    forward_failed(b, x, e.what());
   }
 }
 

@@ -77,7 +77,7 @@ PairConfig PairConfig::from_json(const std::string& text, const std::string& sou
   }
   c.dense = read_dense_layers(j, "dense");
   j.read("outputs", c.outputs);
-  j.require_positive("outputs", c.outputs);
+  j.require_size("outputs", c.outputs);
   j.read_enum("output_activation", c.output_activation, activation_names());
   read_output_names(j, c.outputs, c.output_names);
   c.metadata = read_metadata(j);

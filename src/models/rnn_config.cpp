@@ -25,6 +25,33 @@ const std::vector<EnumName<SequencePool>>& sequence_pool_names() {
   return names;
 }
 
+namespace {
+
+// Stacked recurrent layers beyond this are a typo: each is a module of its own, built one by one.
+constexpr int64_t kMaxRecurrentLayers = 1024;
+
+// The weights of the config (layer_config_json.h's WeightCount): embedding, conv stack, the
+// recurrent layers (4 gates for an LSTM, 3 for a GRU, per direction), dense stack and outputs.
+void count_weights(const JsonObject& j, const RnnConfig& c) {
+  WeightCount count(j);
+  double features = static_cast<double>(c.alphabet_size());
+  if (c.embedding > 0) {
+    count.add("embedding", features * static_cast<double>(c.embedding));
+    features = static_cast<double>(c.embedding);
+  }
+  features = count_conv_weights(count, c.conv, features);
+  const double gates = c.cell == RnnCell::kLstm ? 4 : 3, directions = c.bidirectional ? 2 : 1;
+  const double hidden = static_cast<double>(c.hidden);
+  for (int64_t l = 0; l < c.layers; ++l) {
+    count.add("hidden", directions * gates * hidden * (features + hidden + 2));
+    features = hidden * directions;
+  }
+  features = count_dense_weights(count, c.dense, features);
+  count.add("outputs", static_cast<double>(c.outputs) * (features + 1));
+}
+
+}  // namespace
+
 RnnConfig RnnConfig::from_json(const std::string& text, const std::string& source) {
   const JsonObject j = JsonObject::parse(text, source);
   j.allow_only({"type", "alphabet", "input_length", "embedding", "conv", "cell", "hidden", "layers", "bidirectional",
@@ -39,10 +66,11 @@ RnnConfig RnnConfig::from_json(const std::string& text, const std::string& sourc
   j.read("bidirectional", c.bidirectional);
   j.read("rnn_dropout", c.rnn_dropout);
   j.read_enum("pool", c.pool, sequence_pool_names());
-  j.require_positive("hidden", c.hidden);
-  j.require_positive("layers", c.layers);
-  j.require_at_least("embedding", c.embedding, 0);
+  j.require_size("hidden", c.hidden);
+  j.require_size("layers", c.layers, 1, kMaxRecurrentLayers);
+  j.require_size("embedding", c.embedding, 0);
   j.require_in_half_open("rnn_dropout", c.rnn_dropout, 0.0, 1.0);
+  count_weights(j, c);
   return c;
 }
 

@@ -1,6 +1,9 @@
 // TorchScript models: anything saved with torch.jit.save in PyTorch.
 #include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/ir/constants.h>
 #include <torch/script.h>
+
+#include <set>
 
 #include "models/model_backend.h"
 #include "seqnn/util/zip_check.h"
@@ -14,7 +17,7 @@ at::Tensor as_tensor(const c10::IValue& v, const std::string& what) {
   return v.toTensor();
 }
 
-ModelOutput to_model_output(const c10::IValue& out) {
+ModelOutput output_entries(const c10::IValue& out) {
   ModelOutput result;
   if (out.isTensor()) return ModelOutput::single(out.toTensor());
   if (out.isTuple() || out.isList()) {
@@ -44,6 +47,56 @@ ModelOutput to_model_output(const c10::IValue& out) {
   }
   throw Error(std::string("model output of type ") + out.tagKind() +
               " is not supported (return a tensor, a tuple/list of tensors or a dict of tensors)");
+}
+
+// A tuple, list or dict with no entries is a model without outputs: nothing could be predicted
+// (a prediction file would hold the names column only).
+ModelOutput to_model_output(const c10::IValue& out, const std::string& path) {
+  ModelOutput result = output_entries(out);
+  if (result.tensors.empty()) {
+    fail(path, std::string("the model's forward returned an empty ") +
+                   (result.kind == ModelOutput::Kind::kDict ? "dict" : "tuple or list") + " (a model needs at least one output)");
+  }
+  return result;
+}
+
+// What can be known of the outputs without running the model, checked at load: the names in
+// seqnn_output_names (they become column names, so none may be empty or repeated), and a forward
+// whose returned tuple, list or dict is built with no entries or names one constant key twice (a
+// dict literal keeps the last entry of a repeated key: an output would vanish silently).
+void check_declared_outputs(const torch::jit::Module& module, const std::string& path) {
+  if (module.hasattr("seqnn_output_names")) {
+    const c10::IValue names = module.attr("seqnn_output_names");
+    if (!names.isList()) fail(path, "seqnn_output_names must be a list of strings");
+    std::set<std::string> seen;
+    for (const auto& n : names.toList()) {
+      const c10::IValue name = n.get();
+      if (!name.isString() || name.toStringRef().empty()) fail(path, "seqnn_output_names holds an empty or non-string name");
+      if (!seen.insert(name.toStringRef()).second) {
+        fail(path, "seqnn_output_names names the output column '" + name.toStringRef() + "' twice");
+      }
+    }
+  }
+  auto forward = module.find_method("forward");
+  if (!forward) fail(path, "the TorchScript module has no forward method");
+  const torch::jit::Node* made = forward->graph()->return_node()->input(0)->node();
+  const c10::Symbol kind = made->kind();
+  const bool dict = kind == c10::prim::DictConstruct;
+  if (!dict && kind != c10::prim::TupleConstruct && kind != c10::prim::ListConstruct) return;
+  if (made->inputs().empty()) {
+    fail(path, std::string("the model's forward returns an empty ") + (dict ? "dict" : "tuple or list") +
+                   " (a model needs at least one output)");
+  }
+  if (!dict) return;
+  std::set<std::string> keys;
+  for (size_t k = 0; k < made->inputs().size(); k += 2) {
+    const auto key = torch::jit::toIValue(made->input(k));
+    if (!key) continue;  // computed at run time
+    const std::string name = key->isString() ? key->toStringRef() : key->isInt() ? std::to_string(key->toInt()) : "";
+    if (!keys.insert(name).second) {
+      fail(path, "the model's forward returns a dict that names the output '" + name + "' twice (one would be lost)");
+    }
+  }
 }
 
 bool is_dropout_op(c10::Symbol kind) {
@@ -97,7 +150,7 @@ class TorchScriptBackend final : public ModelBackend {
     inputs.reserve(args.size() + 1);
     inputs.emplace_back(x);
     for (const auto& a : args) inputs.emplace_back(a);
-    return to_model_output(module_.forward(inputs));
+    return to_model_output(module_.forward(inputs), path_);
   }
   void train(bool on) override { module_.train(on); }
   bool is_training() const override { return module_.is_training(); }
@@ -151,12 +204,15 @@ std::shared_ptr<ModelBackend> load_torchscript_backend(const std::string& path) 
   try {
     torch::jit::Module module = torch::jit::load(path, torch::kCPU);
     module.eval();
+    check_declared_outputs(module, path);
     return std::make_shared<TorchScriptBackend>(std::move(module), path);
+  } catch (const Error&) {
+    throw;
   } catch (const c10::Error& e) {
     fail(path, "cannot load model (not a seqnn model nor a TorchScript file saved with torch.jit.save): " +
-                   first_line(e.what_without_backtrace()));
+                   error_cause(e.what_without_backtrace()));
   } catch (const std::exception& e) {  // torch::jit::ErrorReport: a damaged TorchScript program
-    fail(path, "cannot load model (its TorchScript code does not compile): " + first_line(e.what()));
+    fail(path, "cannot load model (its TorchScript code does not compile): " + error_cause(e.what()));
   }
 }
 

@@ -77,10 +77,9 @@ at::Tensor slot_rows(const std::vector<Edit>& edits, size_t first, int64_t n, in
 Geometry check_inputs(const at::Tensor& X, const std::vector<at::Tensor>& args, const IsmOptions& opts) {
   if (X.dim() != 3) throw Error("ism: X must be (N, A, L), got " + c10::str(X.sizes()));
   Geometry g{X.size(0), X.size(1), X.size(2), opts.start, opts.end < 0 ? X.size(2) : opts.end, 0};
-  if (g.start < 0 || g.start >= g.end || g.end > g.L) {
-    throw Error("ism: window [" + std::to_string(g.start) + ", " + std::to_string(g.end) +
-                ") is not inside the sequence length " + std::to_string(g.L));
-  }
+  const std::string window = "--start " + std::to_string(g.start) + " --end " + std::to_string(g.end);
+  if (g.start < 0 || g.start >= g.end) throw Error(window + ": the mutated window is empty (--start must be below --end)");
+  if (g.end > g.L) throw Error(window + ": the mutated window runs past the sequence length " + std::to_string(g.L));
   if (opts.predict.batch_size <= 0) throw Error("ism: batch size must be positive");
   for (size_t k = 0; k < args.size(); ++k) {
     if (args[k].dim() == 0 || args[k].size(0) != g.N) throw Error("ism: argument " + std::to_string(k + 1) + " is not aligned with X");

@@ -8,6 +8,7 @@
 
 #include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/json_object.h"
 #include "seqnn/util/strings.h"
 
 namespace seqnn::rna {
@@ -21,6 +22,31 @@ const char kConfigKey[] = "seqnn_s1_config";
 int64_t head_channels(int type) {
   return type == static_cast<int>(BoxType::kIloop) ? 1 + 2 * kLocationClasses + 2 * kSizeClasses + 2
                                                    : 1 + 2 * kLocationClasses + kSizeClasses + 1;
+}
+
+// Layer sizes past any real S1 model (a typo: --num-filters 1000000000000) are refused naming
+// the setting before the network is allocated, with the limits of the native model configs.
+void check_sizes(const S1Config& c, const std::string& where) {
+  auto too_large = [&](const char* what, int64_t v) {
+    fail(where, std::string(what) + " " + std::to_string(v) + " is too large (at most " + std::to_string(kMaxConfigSize) + ")");
+  };
+  for (auto f : c.filters) if (f > kMaxConfigSize) too_large("filter count", f);
+  for (auto w : c.widths) if (w > kMaxConfigSize) too_large("filter width", w);
+  for (auto h : c.hidden) if (h > kMaxConfigSize) too_large("hidden size", h);
+  double weights = 0, in = 8;
+  for (size_t k = 0; k < c.filters.size() && k < c.widths.size(); ++k) {
+    const double w = static_cast<double>(c.widths[k]), f = static_cast<double>(c.filters[k]);
+    weights += in * f * w * w + 3 * f;
+    in = f;
+  }
+  for (auto h : c.hidden) {
+    weights += in * static_cast<double>(h);
+    in = static_cast<double>(h);
+  }
+  if (weights > kMaxConfigWeights) {
+    fail(where, "the layers would hold " + std::to_string(static_cast<long long>(weights)) + " weights, more than the " +
+                    std::to_string(static_cast<long long>(kMaxConfigWeights)) + " seqnn builds");
+  }
 }
 
 class S1NetImpl : public torch::nn::Module {
@@ -102,6 +128,7 @@ void S1Config::validate(const std::string& where) const {
   for (auto h : hidden) {
     if (h <= 0) fail(where, "hidden sizes must be positive");
   }
+  check_sizes(*this, where);
 }
 
 int64_t S1Config::total_padding() const {

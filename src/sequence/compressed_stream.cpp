@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "seqnn/util/error.h"
 
@@ -41,6 +42,13 @@ void strip_utf8_bom(kstring_t& line) {
     std::memmove(line.s, line.s + 3, line.l - 3 + 1);
     line.l -= 3;
   }
+}
+
+bool file_starts_with_utf8_bom(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[3] = {0, 0, 0};
+  in.read(head, 3);
+  return in.gcount() == 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0;
 }
 
 }  // namespace seqnn

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,20 @@ namespace {
 bool file_exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
+}
+
+// Record names are copied into every output (TSV name columns, FASTA headers): a NUL or another
+// control character there would corrupt them, so the record is refused where it is read.
+void require_printable_name(const std::string& name, const std::string& path, int64_t line) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      fail_at(path, line, "record name '" + name + "' holds the control character " + hex + " at byte " +
+                              std::to_string(i + 1) + " (names are copied into outputs)");
+    }
+  }
 }
 
 }  // namespace
@@ -81,6 +96,7 @@ bool FastaReader::next(FastaRecord& record) {
   record.description = desc == std::string::npos ? "" : header.substr(desc);
   record.line = s.line_no;
   if (record.name.empty()) fail_at(path_, s.line_no, "FASTA header without a name");
+  require_printable_name(record.name, path_, s.line_no);
   record.sequence.clear();
   while (s.read_line(path_)) {
     if (s.line.l && s.line.s[0] == '>') {
@@ -139,8 +155,21 @@ std::string why_no_fasta_index(const std::string& path) {
              " (corrupt, or made for another file: delete it to rebuild, or run 'samtools faidx')";
     }
   }
-  return "cannot build a FASTA index (.fai/.gzi); random access needs a plain or bgzip-compressed FASTA "
-         "(recompress with 'bgzip' if it is plain gzip)";
+  // Without an index, the file's first bytes tell why htslib could not build one.
+  if (file_starts_with_utf8_bom(path)) {
+    return "starts with a UTF-8 byte-order mark, which htslib's FASTA index cannot skip (remove the first 3 bytes)";
+  }
+  std::ifstream in(path, std::ios::binary);
+  char head[2] = {0, 0};
+  in.read(head, 2);
+  const std::streamsize n = in.gcount();
+  if (n == 0) return "empty file (no sequences to index)";
+  if (n >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b) {
+    return "cannot build a FASTA index (.fai/.gzi): random access needs a plain or bgzip-compressed FASTA "
+           "(recompress with 'bgzip' if it is plain gzip)";
+  }
+  if (head[0] != '>') return "not a FASTA file (it does not start with a '>' header), so it cannot be indexed";
+  return "cannot build a FASTA index (.fai): a record is malformed (lines of one record must have one length)";
 }
 
 // htslib divides by an index line's bases-per-line when fetching, and fai_build can write 0 there

@@ -13,6 +13,7 @@
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/util/archive_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/json_object.h"
 #include "seqnn/util/progress.h"
 
 namespace seqnn {
@@ -120,24 +121,41 @@ class LmEpochTask : public EpochTask {
   Alphabet alphabet_;
 };
 
+// Sizes past any real LM (a typo: --hidden 1000000000000) are refused naming the setting before
+// the network is allocated, with the limits the native model configs use (util/json_object.h).
+void check_lm_sizes(const CharLmConfig& c, const std::string& source) {
+  const std::pair<const char*, int64_t> sizes[] = {{"embedding", c.embedding}, {"hidden", c.hidden}};
+  for (const auto& [key, value] : sizes) {
+    if (value > kMaxConfigSize) fail(source + ": " + key, std::to_string(value) + " is too large (at most " + std::to_string(kMaxConfigSize) + ")");
+  }
+  if (c.layers > 1024) fail(source + ": layers", std::to_string(c.layers) + " is too large (at most 1024)");
+  const double e = static_cast<double>(c.embedding), h = static_cast<double>(c.hidden);
+  const double gates = c.cell == RnnCell::kLstm ? 4 : 3, letters = static_cast<double>(c.vocabulary());
+  const double weights =
+      letters * e + gates * h * (e + h + 2) + static_cast<double>(c.layers - 1) * gates * h * (2 * h + 2) + h * letters;
+  if (weights > kMaxConfigWeights) {
+    fail(source + ": hidden", "the model would have " + std::to_string(static_cast<long long>(weights)) +
+                                  " weights, more than the " + std::to_string(static_cast<long long>(kMaxConfigWeights)) + " seqnn builds");
+  }
+}
+
 }  // namespace
 
 CharLmConfig CharLmConfig::from_json(const std::string& text, const std::string& source) {
   CharLmConfig c;
-  try {
-    json j = json::parse(text);
-    c.alphabet = j.value("alphabet", c.alphabet);
-    c.cell = parse_enum(j.value("cell", std::string(name_of(c.cell))), rnn_cell_names(), source + ": cell");
-    c.embedding = j.value("embedding", c.embedding);
-    c.hidden = j.value("hidden", c.hidden);
-    c.layers = j.value("layers", c.layers);
-    c.dropout = j.value("dropout", c.dropout);
-  } catch (const json::exception& e) {
-    fail(source, std::string("bad language-model config: ") + first_line(e.what()));
-  }
+  // Typed reads (util/json_object.h): a number too large for an integer field is refused, not
+  // converted (a fuzzed 10^33 "hidden" was undefined behaviour in nlohmann's conversion).
+  const JsonObject j = JsonObject::parse(text, source);
+  j.read("alphabet", c.alphabet);
+  j.read_enum("cell", c.cell, rnn_cell_names());
+  j.read("embedding", c.embedding);
+  j.read("hidden", c.hidden);
+  j.read("layers", c.layers);
+  j.read("dropout", c.dropout);
   Alphabet::from_name(c.alphabet);
   if (c.embedding <= 0 || c.hidden <= 0 || c.layers <= 0) fail(source, "embedding, hidden and layers must be positive");
   if (c.dropout < 0 || c.dropout >= 1) fail(source, "'dropout' must be in [0, 1)");
+  check_lm_sizes(c, source);
   return c;
 }
 
@@ -199,7 +217,7 @@ void save_char_lm(const CharLm& lm, const std::string& path) {
 CharLm load_char_lm(const std::string& path) {
   torch::serialize::InputArchive archive;
   c10::IValue text;
-  load_archive(archive, path, "language model (not a LibTorch archive)");
+  load_archive(archive, path, "language model");
   if (!archive.try_read(kLmKey, text) || !text.isString()) fail(path, "not a seqnn language model (train one with train-lm)");
   CharLm lm(CharLmConfig::from_json(text.toStringRef(), path));
   try {
@@ -254,6 +272,7 @@ LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split,
   LmTrainResult r;
   r.log = std::move(l.log);
   r.best_epoch = l.best;
+  r.best_on_training = split.val.empty();
   for (const MetricsRow& row : r.log.rows())
     if (row.epoch == r.best_epoch && row.tv == loop.best_set) r.best_val_perplexity = row.get("lm.perplexity");
   r.train_seconds = task.train_seconds;

@@ -33,6 +33,12 @@ void require_some_label(const Dataset& data, const std::string& file) {
 }
 
 // The same file for two classes (e.g. --positives and --negatives) is a mistake, not a data set.
+// A record without letters cannot be a training example: a model needs at least one position
+// (a CNN's kernels fail on it deep inside LibTorch), so it is refused where it is read.
+void require_letters(const FastaRecord& rec, const std::string& fasta) {
+  if (rec.sequence.empty()) fail_at(fasta, rec.line, "record '" + rec.name + "' has an empty sequence");
+}
+
 void require_distinct_files(const std::vector<std::string>& paths) {
   std::map<std::string, size_t> seen;
   for (size_t k = 0; k < paths.size(); ++k) {
@@ -133,6 +139,7 @@ Dataset load_fasta_with_labels(const std::string& fasta, const std::string& labe
   FastaRecord rec;
   std::map<std::string, int64_t> record_line;  // labels are joined by name, so names must be unique
   while (reader.next(rec)) {
+    require_letters(rec, fasta);
     auto [seen, fresh] = record_line.emplace(rec.name, rec.line);
     if (!fresh) {
       fail_at(fasta, rec.line, "duplicate record name '" + rec.name + "' (also line " + std::to_string(seen->second) +
@@ -163,6 +170,7 @@ Dataset load_class_fastas(const std::vector<std::string>& paths, const std::stri
     FastaRecord rec;
     int64_t n = 0;
     while (reader.next(rec)) {
+      require_letters(rec, paths[k]);
       Example ex;
       ex.id = rec.name;
       ex.sequence = rec.sequence;

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "seqnn/training/train_dir.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
@@ -42,6 +45,23 @@ LmRunResult train_lm_on_fasta(const LmRunOptions& o) {
   r.train_sequences = static_cast<int64_t>(split.train.size());
   r.val_sequences = static_cast<int64_t>(split.val.size());
   return r;
+}
+
+std::string lm_run_summary(const LmRunResult& r, const LmRunOptions& o) {
+  const LmTrainResult& t = r.train;
+  char head[256], best[160];
+  std::snprintf(head, sizeof head, "%lld training, %lld validation sequences; %lld epochs (%lld in this run, %.1f s, %.0f tokens/s)",
+                static_cast<long long>(r.train_sequences), static_cast<long long>(r.val_sequences),
+                static_cast<long long>(o.train.epochs), static_cast<long long>(t.epochs_run), t.train_seconds,
+                t.train_tokens / std::max(t.train_seconds, 1e-9));
+  if (t.best_on_training) {
+    std::snprintf(best, sizeof best, "no validation sequences, so best epoch %lld by training perplexity %.4f",
+                  static_cast<long long>(t.best_epoch), t.best_val_perplexity);
+  } else {
+    std::snprintf(best, sizeof best, "best epoch %lld, validation perplexity %.4f", static_cast<long long>(t.best_epoch),
+                  t.best_val_perplexity);
+  }
+  return std::string(head) + "; " + best + " -> " + o.train.out_dir + "/model_best.pt";
 }
 
 GeneratedFasta generate_fasta(const std::string& model_path, const GenerateOptions& o) {

@@ -24,6 +24,41 @@ int64_t checkpoint_number_of(const std::string& name) {
   return std::stoll(digits);
 }
 
+bool is_member_dir_name(const std::string& name) {
+  return name.size() > 6 && name.compare(0, 6, "member") == 0 && name.find_first_not_of("0123456789", 6) == std::string::npos;
+}
+
+// DIR's newest checkpoint, else the newest of a member<K>/ directory's; "" when there is none.
+std::string earlier_checkpoint(const std::string& dir) {
+  const int64_t newest = newest_training_checkpoint(dir);
+  if (newest >= 0) return training_checkpoint_path(dir, newest);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!is_member_dir_name(name) || !entry.is_directory(ec)) continue;
+    const int64_t n = newest_training_checkpoint(entry.path().string());
+    if (n >= 0) return training_checkpoint_path(entry.path().string(), n);
+  }
+  return "";
+}
+
+// A model or state file a run writes beside its checkpoints (in DIR or a member<K>/); "" if none.
+std::string earlier_run_file(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "model_best.pt" || name == "train_state.pt" || (name.rfind("snapshot_", 0) == 0 && name.size() > 12 &&
+                                                                name.compare(name.size() - 3, 3, ".pt") == 0)) {
+      return entry.path().string();
+    }
+    if (is_member_dir_name(name) && entry.is_directory(ec)) {
+      const std::string inner = earlier_run_file(entry.path().string());
+      if (!inner.empty()) return inner;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string training_checkpoint_path(const std::string& dir, int64_t n) {
@@ -49,12 +84,19 @@ void remove_checkpoints_before(const std::string& dir, int64_t keep) {
   }
 }
 
+std::string training_member_dir(const std::string& dir, int64_t k) { return dir + "/member" + std::to_string(k); }
+
 void check_training_dir(const std::string& dir, bool resume) {
   if (dir.empty()) throw Error("training needs an output directory (--out)");
-  const int64_t newest = newest_training_checkpoint(dir);
-  if (!resume && newest >= 0) {
-    fail(training_checkpoint_path(dir, newest),
-         "a checkpoint of an earlier run (continue it with --resume, or train into a new --out)");
+  if (resume) return;
+  const std::string checkpoint = earlier_checkpoint(dir);
+  if (!checkpoint.empty()) {
+    fail(checkpoint, "a checkpoint of an earlier run (continue it with --resume, or train into a new --out)");
+  }
+  const std::string file = earlier_run_file(dir);
+  if (!file.empty()) {
+    fail(file, "a file of an earlier run, which has no checkpoint to resume (train into a new --out, or delete the "
+               "earlier run's files)");
   }
 }
 

@@ -7,6 +7,7 @@
 #include "seqnn/training/train_dir.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/files.h"
+#include "seqnn/util/json_object.h"
 
 namespace seqnn {
 
@@ -18,7 +19,13 @@ std::string layered_train_config(const std::string& config_file, const std::stri
   json c = json::object();
   if (!config_file.empty()) source = config_file;
   else if (!resume_dir.empty()) source = resume_dir + "/config.json";
-  if (source != "flags") c = json::parse(effective_train_config(read_text_file(source, "training config"), source));
+  if (source != "flags") {
+    // An empty file is not "no settings": effective_train_config reads empty text that way, so
+    // the file is parsed here first and an empty one is invalid JSON, as for every other config.
+    const std::string text = read_text_file(source, "training config");
+    JsonObject::parse(text, source);
+    c = json::parse(effective_train_config(text, source));
+  }
   json overrides;
   try {
     overrides = json::parse(overrides_json);
@@ -90,14 +97,19 @@ std::string format_metric_values(const std::vector<std::pair<std::string, double
 
 std::string summarize_train_result(const TrainJobResult& r, const std::string& device) {
   const TrainResult& t = r.train;
-  std::string best_val;
+  // Without validation rows the best epoch was chosen on the training rows: say so, rather than
+  // print an empty "(val )".
+  std::string best_val, best_train;
   for (const auto& row : t.log.rows()) {
-    if (row.tv == "val" && row.epoch == t.best_epoch) best_val = format_metric_values(row.values, 4);
+    if (row.epoch != t.best_epoch) continue;
+    if (row.tv == "val") best_val = format_metric_values(row.values, 4);
+    if (row.tv == "train") best_train = format_metric_values(row.values, 4);
   }
+  const std::string best = best_val.empty() ? "no validation rows; chosen on training " + best_train : "val " + best_val;
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%lld epoch(s)%s on %s in %.1f s training (%.0f seq/s); best epoch %lld (val %s)",
+  std::snprintf(buf, sizeof buf, "%lld epoch(s)%s on %s in %.1f s training (%.0f seq/s); best epoch %lld (%s)",
                 static_cast<long long>(t.epochs_run), t.stopped_early ? " (early stop)" : "", device.c_str(), t.train_seconds,
-                t.train_examples / std::max(t.train_seconds, 1e-9), static_cast<long long>(t.best_epoch), best_val.c_str());
+                t.train_examples / std::max(t.train_seconds, 1e-9), static_cast<long long>(t.best_epoch), best.c_str());
   std::string s = buf;
   if (r.test_rows > 0) s += "; test " + format_metric_values(r.test.metrics, 4);
   return s + " -> " + t.best_model;

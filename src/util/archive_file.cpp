@@ -6,6 +6,7 @@
 
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 #include "seqnn/util/zip_check.h"
 
 namespace seqnn {
@@ -26,6 +27,9 @@ void save_archive_atomically(torch::serialize::OutputArchive& archive, const std
 }
 
 void load_archive(torch::serialize::InputArchive& archive, const std::string& path, const std::string& what) {
+  // A missing file or a directory is said so, not as LibTorch's "errno 2 on fopen" or as a
+  // damaged zip ("read error").
+  require_readable(path, what);
   require_intact_zip(path, what);
   try {
     archive.load_from(path);

@@ -1,6 +1,7 @@
 #include "seqnn/util/json_object.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace seqnn {
 namespace {
@@ -69,6 +70,25 @@ void JsonObject::require_in_half_open(const std::string& key, double value, doub
   }
 }
 
+void JsonObject::require_size(const std::string& key, int64_t value, int64_t minimum, int64_t maximum) const {
+  if (value < minimum) {
+    fail_key(key, minimum == 1 ? "must be positive, got " + std::to_string(value)
+                               : "must be at least " + std::to_string(minimum) + ", got " + std::to_string(value));
+  }
+  if (value > maximum) {
+    fail_key(key, std::to_string(value) + " is too large (at most " + std::to_string(maximum) + ")");
+  }
+}
+
 void JsonObject::fail_key(const std::string& key, const std::string& problem) const { fail(where_ + ": " + key, problem); }
+
+void WeightCount::add(const std::string& key, double weights) {
+  total_ += weights;
+  if (total_ <= kMaxConfigWeights) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "brings the model to %.3g weights (this layer %.3g), more than the %.0f seqnn builds",
+                total_, weights, kMaxConfigWeights);
+  config_.fail_key(key, text);
+}
 
 }  // namespace seqnn

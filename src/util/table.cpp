@@ -40,6 +40,18 @@ TextLineReader::TextLineReader(const std::string& path, const std::string& what)
 
 TextLineReader::~TextLineReader() = default;
 
+// zlib's gzread ends a gzip stream cut short (a truncated download) as if it were the end of the
+// file, and says so only through gzerror (Z_BUF_ERROR): without this check the lines before the
+// cut would be read as the whole table.
+void TextLineReader::require_complete_stream() const {
+  int code = Z_OK;
+  gzerror(source_->file, &code);
+  if (code == Z_BUF_ERROR) {
+    fail(path_, "the compressed data end early after line " + std::to_string(line_number_) +
+                    " (a truncated gzip/bgzip file)");
+  }
+}
+
 bool TextLineReader::next(std::string& line) {
   Source& s = *source_;
   line.clear();
@@ -53,6 +65,7 @@ bool TextLineReader::next(std::string& line) {
         fail(path_, std::string("cannot read: ") + gzerror(s.file, &code));
       }
       if (n == 0) {
+        require_complete_stream();
         s.eof = true;
         break;
       }
@@ -95,7 +108,8 @@ int64_t TableReader::find_column(const std::string& name) const {
 
 size_t TableReader::column(const std::string& name) const {
   const int64_t k = find_column(name);
-  if (k < 0) fail_at(path(), header_line_, "no column '" + name + "' in the header (" + join(header_, ',') + ")");
+  // The header is quoted short: a binary file given as a table has a "header" of any length.
+  if (k < 0) fail_at(path(), header_line_, "no column '" + name + "' in the header (" + one_line(join(header_, ','), 200) + ")");
   return static_cast<size_t>(k);
 }
 

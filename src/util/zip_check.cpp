@@ -112,7 +112,13 @@ void require_intact_zip(const std::string& path, const std::string& what) {
   if (!z.in) return;  // the loader reports unreadable files
   z.size = static_cast<uint64_t>(z.in.tellg());
   CentralDirectory cd;
-  if (!find_central_directory(z, cd)) return;
+  if (!find_central_directory(z, cd)) {
+    // A zip's directory is its last part: a file that starts as a zip but has none was cut short.
+    if (z.size >= 4 && std::memcmp(z.read_at(0, 4).data(), "PK\x03\x04", 4) == 0) {
+      z.damaged("a zip archive without its directory at the end (a truncated file?)");
+    }
+    return;  // not a zip: the loader says what it is not
+  }
   const std::vector<unsigned char> dir = z.read_at(cd.offset, cd.bytes);
   size_t p = 0;
   for (uint64_t e = 0; e < cd.entries; ++e) {

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "seqnn/inference/output_columns.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/sequence/encoding.h"
@@ -75,6 +77,14 @@ ScoredChunk VariantScorer::score(const std::vector<Variant>& variants) {
     if (v.pos < 1 || v.pos + static_cast<int64_t>(v.ref.size()) - 1 > chrom_length) {
       chunk.skipped.push_back({v, "POS " + std::to_string(v.pos) + " (REF " + v.ref + ") is outside chromosome " + v.chrom +
                                       " (length " + std::to_string(chrom_length) + " in " + genome_.path() + ")"});
+      continue;
+    }
+    // An allele longer than the window cannot be seen whole by the model: the score would compare
+    // two windows that each hold only a piece of it.
+    const int64_t longest = static_cast<int64_t>(std::max(v.ref.size(), v.alt.size()));
+    if (opts_.length > 0 && longest > opts_.length) {
+      chunk.skipped.push_back({v, "an allele of " + std::to_string(longest) + " bases is longer than the window (" +
+                                      std::to_string(opts_.length) + ")"});
       continue;
     }
     VariantWindows w = make_variant_windows(genome_, v, opts_.length);

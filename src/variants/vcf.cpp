@@ -112,7 +112,12 @@ VcfReader::VcfReader(const std::string& path) : impl_(std::make_unique<Impl>()),
   // require_readable passed, so ENOEXEC is htslib's "format not recognised" (garbage content).
   if (!impl_->fp && errno == ENOEXEC) fail(path, "not a VCF or BCF file (content not recognised)");
   if (!impl_->fp) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  if (hts_get_format(impl_->fp)->category != variant_data) fail(path, "not a VCF or BCF file");
+  if (hts_get_format(impl_->fp)->category != variant_data) {
+    if (file_starts_with_utf8_bom(path)) {
+      fail(path, "starts with a UTF-8 byte-order mark, which htslib does not read as VCF (remove the first 3 bytes)");
+    }
+    fail(path, "not a VCF or BCF file");
+  }
   if (impl_->fp->is_bgzf) require_complete_bgzf(impl_->fp->fp.bgzf, path);
   impl_->hdr = bcf_hdr_read(impl_->fp);
   if (!impl_->hdr && impl_->fp->is_bgzf) require_clean_end(impl_->fp->fp.bgzf, path, "the header");

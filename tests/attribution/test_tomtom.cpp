@@ -200,6 +200,11 @@ TEST(MemeFile, BadInputNamesFileAndLine) {
   const auto err = [](const std::string& text) { return error_of([&] { parse_meme(text, "m.meme"); }); };
   EXPECT_EQ(err("hello\n"), "m.meme:1: not a MEME motif file: the first line is not 'MEME version N'");
   EXPECT_EQ(err(""), "m.meme: empty motif file (expected 'MEME version 4')");
+  // Found by fuzzing: a background read before ALPHABET= named other letters than the motifs'.
+  EXPECT_EQ(err("MEME version 4\n\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25\n\nALPHABET= ACDEFGHIKLMNPQRSTVWY\n\n"
+                "MOTIF X\nletter-probability matrix: alength= 20 w= 1\n0.05 0.05 0.05 0.05 0.05 0.05 0.05 0.05 0.05 0.05 0.05 0.05 "
+                "0.05 0.05 0.05 0.05 0.05 0.05 0.05 0.05\n"),
+            "m.meme: the background frequencies are for another alphabet than ALPHABET= ACDEFGHIKLMNPQRSTVWY");
   EXPECT_EQ(err(meme_with("letter-probability matrix: alength= 4 w= 2\n0.5 0.5 0 0\n0.5 0.5\n")),
             "m.meme:8: motif X: matrix row has 2 values, expected 4 (alength)");
   EXPECT_EQ(err(meme_with("letter-probability matrix: alength= 4 w= 1\n0.5 0.5 x 0\n")), "m.meme:7: motif X: 'x' is not a probability");

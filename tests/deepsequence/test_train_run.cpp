@@ -174,5 +174,20 @@ TEST(DsTrainRun, ADivergingRunFailsAtTheUpdateItDiverges) {
   EXPECT_FALSE(test::exists(t.dir.file("run/model_best.pt")));
 }
 
+TEST(DsTrainRun, ABadAlignmentOrConfigLeavesNoOutputDirectory) {
+  // The directory used to be made before the inputs were read, and stayed behind empty.
+  ToyRun t;
+  test::write_text(t.dir.file("bad.a2m"), "not an alignment\n");
+  TrainVaeOptions o = t.options("run", 2);
+  o.alignment = t.dir.file("bad.a2m");
+  EXPECT_NE(test::error_of([&] { train_vae(o); }).find("bad.a2m:1:"), std::string::npos);
+  o.alignment = t.aln;
+  test::write_text(t.cfg, R"({"encoder": [1000000000000], "decoder": [8]})");
+  EXPECT_EQ(test::error_of([&] { train_vae(o); }), t.cfg + ": encoder: 1000000000000 is too large (at most 16777216)");
+  test::write_text(t.cfg, R"({"encoder": [16000000], "decoder": [8]})");  // fine alone, too many weights for 12 columns
+  EXPECT_NE(test::error_of([&] { train_vae(o); }).find("deepsequence config: encoder/decoder widths give "), std::string::npos);
+  EXPECT_FALSE(test::exists(t.dir.file("run")));
+}
+
 }  // namespace
 }  // namespace seqnn::ds

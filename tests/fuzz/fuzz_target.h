@@ -75,5 +75,6 @@ void fuzz_npy(const uint8_t* data, size_t size);
 void fuzz_model(const uint8_t* data, size_t size);
 void fuzz_meme(const uint8_t* data, size_t size);
 void fuzz_mhc(const uint8_t* data, size_t size);
+void fuzz_archive(const uint8_t* data, size_t size);  // selector: 0 LM, 1 S1, 2 DeepSequence, 3 train state
 
 }  // namespace seqnn::fuzz

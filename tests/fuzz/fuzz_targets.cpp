@@ -25,6 +25,7 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"model", fuzz_model, "model files: TorchScript zips and native archives"},
       {"meme", fuzz_meme, "MEME motif files (and their round trip)"},
       {"mhc", fuzz_mhc, "MHC pseudo-sequence tables, allele names and peptide lists"},
+      {"archive", fuzz_archive, "the other archive loaders: char-LM, S1 model, DeepSequence checkpoint, training state"},
   };
   return targets;
 }

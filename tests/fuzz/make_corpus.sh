@@ -12,7 +12,7 @@ DATA=${DATA:-$ROOT/../shared/data}
 OUT=$ROOT/tests/fuzz/corpus
 [ -d "$DATA" ] || { echo "make_corpus: $DATA not found" >&2; exit 1; }
 rm -rf "$OUT"/*/seed-*
-mkdir -p "$OUT"/{fasta,bed,vcf,alignment,mutations,table,json,structure,npy,model,meme,mhc}
+mkdir -p "$OUT"/{fasta,bed,vcf,alignment,mutations,table,json,structure,npy,model,meme,mhc,archive}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 crlf() { sed 's/$/\r/'; }
@@ -115,5 +115,33 @@ head -n 5 "$DATA/mhc/MHC_pseudo.dat" | sel 00 > "$OUT/mhc/seed-pseudo.dat"
 { head -n 2 "$DATA/mhc/MHC_pseudo.dat"; grep -m2 '^H-2' "$DATA/mhc/MHC_pseudo.dat"; } | sel 00 > "$OUT/mhc/seed-pseudo-mouse.dat"
 cut -f5 "$DATA/mhc/bdata.2013.mhci.public.blind.1.txt" | sed -n '2,8p' | sel 01 > "$OUT/mhc/seed-peptides.txt"
 printf 'HLA-A*02:01\nHLA-A02:01\nhla-a0201\nHLA-B*07:02:01\nH-2-Db\nHLA-C0702' | sel 01 > "$OUT/mhc/seed-names.txt"
+
+# Archives: selector = the loader (fuzz_archives.cpp: 0 LM, 1 S1 model, 2 DeepSequence, 3 training
+# state), then the file, from tiny CLI runs (a second each) on a few real records: an LSTM and a
+# 2-layer GRU LM on CLIP sequences, an S1 model on chr20 MFE structures, a DeepSequence model and
+# its checkpoint (Adam moments, random state) on 10 DHFR columns, and the training state of a
+# 2-filter CNN (the parameters fuzz_archives.cpp gives its Adam) and of the LSTM LM (another
+# model's: refused). Plus a file cut short.
+cli() { "$BUILD/seqnn" "$@" --device cpu --threads 1 --seed 0 -q > "$TMP/cli.log" 2>&1 || { cat "$TMP/cli.log" >&2; exit 1; }; }
+head -n 20 "$CLIP" > "$TMP/clip.fa"
+cli train-lm -f "$TMP/clip.fa" -o "$TMP/lm" --alphabet rna --embedding 4 --hidden 8 --epochs 2 --batch-size 4
+cli train-lm -f "$TMP/clip.fa" -o "$TMP/lm-gru" --alphabet rna --cell gru --embedding 4 --hidden 4 --layers 2 --epochs 1 --batch-size 4
+zcat "$DATA/rna/chr20_len64_mfefreq0.1.tsv.gz" | head -n 9 > "$TMP/mfe.tsv"
+cli rna train -d "$TMP/mfe.tsv" -o "$TMP/s1" --num-filters 2 2 --filter-width 3 3 --dense-units 4 --epochs 2 --batch-size 4 --val-fraction 0.3
+awk '/^>/{if (s) print substr(s, 1, 10); sub(/\/[0-9]+-[0-9]+$/, "/1-10"); print; s = ""; next} {s = s $0} END{print substr(s, 1, 10)}' \
+  "$DATA/protein/DHFR_ECOLI_plmc.a2m" | head -n 12 > "$TMP/dhfr.a2m"
+printf '%s' '{"encoder": [4], "latent": 2, "decoder": [4], "sparsity": false, "batch_size": 4}' > "$TMP/vae.json"
+cli deepseq train -a "$TMP/dhfr.a2m" -c "$TMP/vae.json" -o "$TMP/vae" --updates 10 --checkpoint-every 10 --log-every 5
+head -n 12 "$CLIP" > "$TMP/pos.fa"
+head -n 12 "$DATA/dna/rbp_clip/pum2.test.negative.fasta" > "$TMP/neg.fa"
+cli train --positives "$TMP/pos.fa" --negatives "$TMP/neg.fa" --alphabet rna --num-filters 2 --filter-width 3 --epochs 2 --batch-size 4 -o "$TMP/cnn"
+sel 00 < "$TMP/lm/model_best.pt" > "$OUT/archive/seed-lm-lstm.pt"
+sel 00 < "$TMP/lm-gru/model_best.pt" > "$OUT/archive/seed-lm-gru.pt"
+sel 01 < "$TMP/s1/model_best.pt" > "$OUT/archive/seed-s1.pt"
+sel 02 < "$TMP/vae/model_best.pt" > "$OUT/archive/seed-deepseq-model.pt"
+sel 02 < "$TMP/vae/checkpoint_10.pt" > "$OUT/archive/seed-deepseq-checkpoint.pt"
+sel 03 < "$TMP/cnn/train_state.pt" > "$OUT/archive/seed-train-state-cnn.pt"
+sel 03 < "$TMP/lm/train_state.pt" > "$OUT/archive/seed-train-state-lm.pt"
+head -c 3000 "$TMP/s1/model_best.pt" | sel 01 > "$OUT/archive/seed-s1-cut.pt"
 
 for d in "$OUT"/*/; do echo "$(basename "$d"): $(ls "$d" | wc -l) inputs, $(cat "$d"/* | wc -c) bytes"; done

@@ -123,5 +123,40 @@ TEST(NativeConfig, OneApiMakesSavesAndLoadsBothKinds) {
   EXPECT_EQ(rnn_network(Model::load(dir.file("rnn.pt")))->config().to_json(), RnnConfig::from_json(kRnnJson).to_json());
 }
 
+TEST(NativeConfig, AbsurdSizesAreRefusedBeforeTheNetworkIsBuilt) {
+  // Issue 15: 10^12 filters reached the allocator ("DefaultCPUAllocator: can't allocate memory")
+  // with nothing naming the config or the key.
+  const std::string conv = R"({"input_length": 200, "conv": [)";
+  EXPECT_EQ(test::error_of([&] { CnnConfig::from_json(conv + R"({"filters": 1000000000000, "width": 8}]})", "c.json"); }),
+            "c.json: conv[0]: filters: 1000000000000 is too large (at most 16777216)");
+  EXPECT_EQ(test::error_of([&] {
+              CnnConfig::from_json(conv + R"({"filters": 100000, "width": 8}, {"filters": 100000, "width": 8}]})", "c.json");
+            }),
+            "c.json: conv[1]: brings the model to 8e+10 weights (this layer 8e+10), more than the 2147483648 seqnn builds");
+  // Flattening a long input: the dense layer after it is what would not fit.
+  EXPECT_NE(test::error_of([&] {
+              CnnConfig::from_json(R"({"input_length": 100000000, "global_pool": "flatten", "conv": [{"filters": 64, "width": 3}],
+                                       "dense": [{"units": 100}]})", "c.json");
+            }).find("c.json: dense[0]: brings the model to"),
+            std::string::npos);
+  EXPECT_EQ(test::error_of([&] { CnnConfig::from_json(R"({"input_length": 100000000000})", "c.json"); }),
+            "c.json: input_length: 100000000000 is too large (at most 1073741824)");
+  EXPECT_EQ(test::error_of([&] { RnnConfig::from_json(R"({"type": "rnn", "hidden": 1000000000000})", "r.json"); }),
+            "r.json: hidden: 1000000000000 is too large (at most 16777216)");
+  EXPECT_EQ(test::error_of([&] { RnnConfig::from_json(R"({"type": "rnn", "hidden": 100000, "layers": 2})", "r.json"); }),
+            "r.json: hidden: brings the model to 4e+10 weights (this layer 4e+10), more than the 2147483648 seqnn builds");
+  EXPECT_EQ(test::error_of([&] { RnnConfig::from_json(R"({"type": "rnn", "layers": 5000})", "r.json"); }),
+            "r.json: layers: 5000 is too large (at most 1024)");
+  // Real sizes still load: DeepSEA's full architecture (about 50 M weights).
+  EXPECT_EQ(test::error_of([&] { CnnConfig::from_file(std::string(SEQNN_SOURCE_DIR) + "/configs/deepsea.json"); }), "no error");
+}
+
+TEST(NativeConfig, OutputNamesMustBeDistinct) {
+  EXPECT_EQ(test::error_of([&] { CnnConfig::from_json(R"({"outputs": 2, "output_names": ["p", "p"]})", "c.json"); }),
+            "c.json: output_names: 'p' names two outputs");
+  EXPECT_EQ(test::error_of([&] { CnnConfig::from_json(R"({"outputs": 2, "output_names": ["p", ""]})", "c.json"); }),
+            "c.json: output_names: name 1 is empty");
+}
+
 }  // namespace
 }  // namespace seqnn

@@ -114,3 +114,32 @@ TEST(TorchScript, WrongInputShapeIsAnError) {
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }
 }
+
+TEST(TorchScript, ModelsWhoseOutputsCannotBeNamedAreRefusedAtLoad) {
+  // tests/fixtures/make_bad_model_fixtures.py: an empty output dict, a dict literal naming one
+  // key twice (the first entry is silently lost) and repeated seqnn_output_names were accepted.
+  const std::string empty = fixture("bad_models/empty_dict.pt"), keys = fixture("bad_models/duplicate_keys.pt"),
+                    names = fixture("bad_models/duplicate_names.pt");
+  EXPECT_EQ(seqnn::test::error_of([&] { Model::load(empty); }),
+            empty + ": the model's forward returns an empty dict (a model needs at least one output)");
+  EXPECT_EQ(seqnn::test::error_of([&] { Model::load(keys); }),
+            keys + ": the model's forward returns a dict that names the output 'score' twice (one would be lost)");
+  EXPECT_EQ(seqnn::test::error_of([&] { Model::load(names); }), names + ": seqnn_output_names names the output column 'p' twice");
+}
+
+TEST(TorchScript, AFailedForwardNamesTheModelAndTheCause) {
+  // The first line of LibTorch's message ("The following operation failed in the TorchScript
+  // interpreter.") said nothing; the cause is at the end of its traceback.
+  Model m = Model::load(fixture("multi_tuple.pt"));
+  const std::string msg = seqnn::test::error_of([&] { m.forward(torch::zeros({1, 4, 13})); });
+  EXPECT_EQ(msg, fixture("multi_tuple.pt") + ": forward failed on input of shape [1, 4, 13]: mat1 and mat2 shapes cannot be "
+                                             "multiplied (1x52 and 80x1)");
+}
+
+TEST(TorchScript, ATruncatedFileIsSaidToBeTruncated) {
+  seqnn::test::TempDir dir;
+  const std::string bytes = seqnn::test::read_text(fixture("flatten_dense.pt"));
+  seqnn::test::write_text(dir.file("cut.pt"), bytes.substr(0, bytes.size() / 2));
+  const std::string msg = seqnn::test::error_of([&] { Model::load(dir.file("cut.pt")); });
+  EXPECT_EQ(msg, dir.file("cut.pt") + ": damaged model: a zip archive without its directory at the end (a truncated file?)");
+}

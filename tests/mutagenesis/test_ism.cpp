@@ -92,8 +92,11 @@ TEST(Ism, MultiInputDictModelAndNPositions) {
 TEST(Ism, BadWindowsAreErrors) {
   Model m = Model::load(fixture("deepsea_small.pt"));
   at::Tensor X = random_one_hot({1, 4, 200}, 5);
-  EXPECT_THROW(ism(m, X, {}, window(150, 250, 8)), Error);
-  EXPECT_THROW(ism(m, X, {}, window(20, 10, 8)), Error);
+  // The flags that set the window are named, and what is wrong with it.
+  EXPECT_EQ(seqnn::test::error_of([&] { ism(m, X, {}, window(150, 250, 8)); }),
+            "--start 150 --end 250: the mutated window runs past the sequence length 200");
+  EXPECT_EQ(seqnn::test::error_of([&] { ism(m, X, {}, window(20, 10, 8)); }),
+            "--start 20 --end 10: the mutated window is empty (--start must be below --end)");
   IsmOptions o = window(0, 3, 8);
   o.targets = {40};
   EXPECT_THROW(ism(m, X, {}, o), Error);

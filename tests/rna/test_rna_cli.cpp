@@ -287,7 +287,7 @@ TEST(RnaCli, BadInputGivesOneLineErrors) {
   seqnn::test::write_text(dir.file("bad.tsv"), "id\tsequence\tstructure\nr1\tGGGAAACCC\t(((...)))\nr2\tGGGAAACCC\t((..)\n");
   auto r = seqnn::test::run_cli("rna train -q --data " + dir.file("bad.tsv") + " --out " + dir.file("o"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.output, "seqnn rna: error: " + dir.file("bad.tsv") + ":3: unbalanced '(' at position 1\n");
+  EXPECT_EQ(r.output, "seqnn rna train: error: " + dir.file("bad.tsv") + ":3: unbalanced '(' at position 1\n");
   r = seqnn::test::run_cli("rna train -q --data " + dir.file("bad.tsv") + " --out " + dir.file("o") + " --num-filters 4,4 --filter-width 3");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("2 filter counts but 1 filter widths"), std::string::npos) << r.output;

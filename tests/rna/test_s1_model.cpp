@@ -139,5 +139,16 @@ TEST(RnaS1Model, LossFallsWhenFittingOneStructure) {
   EXPECT_LT(last, 0.5 * first);
 }
 
+TEST(RnaS1Model, AbsurdLayerSizesAreRefusedBeforeAllocating) {
+  S1Config c;
+  c.filters = {1000000000000};
+  c.widths = {3};
+  EXPECT_EQ(seqnn::test::error_of([&] { c.validate("--num-filters/--filter-width"); }),
+            "--num-filters/--filter-width: filter count 1000000000000 is too large (at most 16777216)");
+  c.filters = {100000, 100000};
+  c.widths = {3, 3};
+  EXPECT_NE(seqnn::test::error_of([&] { c.validate("flags"); }).find("flags: the layers would hold "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace seqnn::rna

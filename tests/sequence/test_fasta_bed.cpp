@@ -238,3 +238,30 @@ TEST(RealData, Chr20WindowsFromBgzipGenome) {
   std::string mid = g.fetch("20", 30000000, 30001000);
   EXPECT_EQ(mid.find_first_not_of("ACGTNacgtn"), std::string::npos);
 }
+
+TEST(Fasta, ControlCharactersInANameAreRefusedWhereTheRecordIsRead) {
+  // Issue 15: a NUL in a name was copied into the TSV outputs that name the record.
+  TempDir dir;
+  seqnn::test::write_text(dir.file("nul.fa"), std::string(">ok\nAC\n>na\0me\nGT\n", 17));
+  EXPECT_EQ(seqnn::test::error_of([&] { read_records(dir.file("nul.fa")); }),
+            dir.file("nul.fa") + ":3: record name 'na\\x00me' holds the control character \\x00 at byte 3 (names are copied into outputs)");
+  seqnn::test::write_text(dir.file("esc.fa"), ">a\x1b[31m\nAC\n");
+  EXPECT_NE(seqnn::test::error_of([&] { read_records(dir.file("esc.fa")); }).find(":1: record name"), std::string::npos);
+  seqnn::test::write_text(dir.file("utf8.fa"), ">\xc2\xb5-seq desc\x01ok\nAC\n");  // UTF-8 names and odd descriptions are fine
+  EXPECT_EQ(read_records(dir.file("utf8.fa")).at(0).name, "\xc2\xb5-seq");
+}
+
+TEST(IndexedFasta, AGenomeHtslibCannotIndexIsExplained) {
+  // "recompress with bgzip" was said of every file htslib could not index, a byte-order mark,
+  // an empty file and a non-FASTA file included.
+  TempDir dir;
+  seqnn::test::write_text(dir.file("bom.fa"), "\xEF\xBB\xBF>chr1\nACGT\n");
+  seqnn::test::write_text(dir.file("empty.fa"), "");
+  seqnn::test::write_text(dir.file("text.fa"), "hello\nworld\n");
+  auto message = [](const std::string& path) { return seqnn::test::error_of([&] { IndexedFasta g(path); }); };
+  EXPECT_EQ(message(dir.file("bom.fa")), dir.file("bom.fa") + ": starts with a UTF-8 byte-order mark, which htslib's FASTA index "
+                                                              "cannot skip (remove the first 3 bytes)");
+  EXPECT_EQ(message(dir.file("empty.fa")), dir.file("empty.fa") + ": empty file (no sequences to index)");
+  EXPECT_EQ(message(dir.file("text.fa")),
+            dir.file("text.fa") + ": not a FASTA file (it does not start with a '>' header), so it cannot be indexed");
+}

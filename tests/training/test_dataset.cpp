@@ -153,5 +153,17 @@ TEST(TrainingDataset, RealDataSmoke) {
   }
 }
 
+TEST(TrainingDataset, RecordsWithoutLettersAreRefusedWhereTheyAreRead) {
+  // A zero-length record used to reach the model: "forward failed on input of shape [1, 4, 0]".
+  test::TempDir dir;
+  test::write_text(dir.file("x.fa"), ">a\nACGT\n>z\n>b\nACGA\n");
+  test::write_text(dir.file("y.tsv"), "name\ty\na\t1\nz\t0\nb\t1\n");
+  EXPECT_EQ(test::error_of([&] { load_fasta_with_labels(dir.file("x.fa"), dir.file("y.tsv"), {}); }),
+            dir.file("x.fa") + ":3: record 'z' has an empty sequence");
+  test::write_text(dir.file("n.fa"), ">n\nACGT\n");
+  EXPECT_EQ(test::error_of([&] { load_class_fastas({dir.file("n.fa"), dir.file("x.fa")}, "label"); }),
+            dir.file("x.fa") + ":3: record 'z' has an empty sequence");
+}
+
 }  // namespace
 }  // namespace seqnn

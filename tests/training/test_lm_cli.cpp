@@ -381,6 +381,14 @@ TEST(TrainingCli, InfiniteLabelsAndUnknownBestRuleColumnsAreRefusedBeforeAnyFile
   EXPECT_EQ(rule.output.find('\n', rule.output.find("error: ")), rule.output.size() - 1) << rule.output;
   EXPECT_FALSE(test::exists(dir.file("b/checkpoint_1.pt")));
   EXPECT_FALSE(test::exists(dir.file("b/metrics.csv")));
+  // B10: an unknown --lr-schedule was refused only after epoch 1, leaving model_best.pt.
+  auto schedule = test::run_cli("train -q -f " + dir.file("x.fa") + " --labels " + dir.file("ok.tsv") +
+                                " --epochs 2 --lr-schedule cosine -o " + dir.file("c"));
+  EXPECT_EQ(schedule.exit_code, 1) << schedule.output;
+  EXPECT_NE(schedule.output.find("cosine"), std::string::npos) << schedule.output;
+  EXPECT_NE(schedule.output.find("plateau"), std::string::npos) << schedule.output;  // the allowed values
+  EXPECT_FALSE(test::exists(dir.file("c/model_best.pt")));
+  EXPECT_FALSE(test::exists(dir.file("c/metrics.csv")));
 }
 
 
@@ -398,6 +406,57 @@ TEST(TrainingCli, TrainLmRefusesLettersOutsideItsAlphabet) {
   EXPECT_NE(r.output.find(dir.file("p.fa") + ":21: invalid character 'I' at position 6 for alphabet dna"), std::string::npos)
       << r.output;
   EXPECT_FALSE(test::exists(dir.file("lm/model_best.pt")));
+}
+
+TEST(TrainingLmRun, WithoutValidationSequencesTheSummarySaysTheBestEpochIsChosenOnTraining) {
+  // Issue 15: "validation perplexity 19.77" was reported for 0 validation sequences.
+  test::TempDir dir;
+  test::write_text(dir.file("two.fa"), ">a\nACGTACGTAC\n>b\nACGTTTGTAC\n");
+  LmRunOptions o;
+  o.fasta = dir.file("two.fa");
+  o.model.alphabet = "dna";
+  o.model.embedding = 4;
+  o.model.hidden = 4;
+  o.train.epochs = 1;
+  o.train.progress = false;
+  o.train.out_dir = dir.file("run");
+  const LmRunResult r = train_lm_on_fasta(o);
+  EXPECT_EQ(r.val_sequences, 0);
+  EXPECT_TRUE(r.train.best_on_training);
+  const std::string line = lm_run_summary(r, o);
+  EXPECT_NE(line.find("2 training, 0 validation sequences"), std::string::npos) << line;
+  EXPECT_NE(line.find("no validation sequences, so best epoch 1 by training perplexity"), std::string::npos) << line;
+  EXPECT_EQ(line.find("validation perplexity"), std::string::npos) << line;
+  LmRunResult with_val = r;
+  with_val.train.best_on_training = false;
+  EXPECT_NE(lm_run_summary(with_val, o).find("best epoch 1, validation perplexity "), std::string::npos);
+}
+
+TEST(TrainingRequest, WithoutValidationRowsTheSummaryNamesTheTrainingMetrics) {
+  TrainJobResult r;
+  r.train.epochs_run = 1;
+  r.train.best_epoch = 1;
+  r.train.train_seconds = 1.0;
+  r.train.train_examples = 10;
+  r.train.best_model = "out/model_best.pt";
+  r.train.log.add(1, "train", {{"loss", 0.7}});
+  EXPECT_EQ(summarize_train_result(r, "cpu"),
+            "1 epoch(s) on cpu in 1.0 s training (10 seq/s); best epoch 1 (no validation rows; chosen on training loss 0.7000) "
+            "-> out/model_best.pt");
+}
+
+TEST(TrainingCharLm, AbsurdSizesAreRefusedNamingTheSetting) {
+  EXPECT_EQ(test::error_of([] { CharLmConfig::from_json(R"({"hidden": 1000000000000})", "flags"); }),
+            "flags: hidden: 1000000000000 is too large (at most 16777216)");
+  EXPECT_NE(test::error_of([] { CharLmConfig::from_json(R"({"hidden": 100000, "layers": 3})", "flags"); })
+                .find("flags: hidden: the model would have "),
+            std::string::npos);
+  // Found by fuzzing: a number beyond int64 (stored as a double) was converted with undefined behaviour.
+  EXPECT_NE(test::error_of([] { CharLmConfig::from_json(R"({"hidden": 111111111111111111111111111111185})", "flags"); })
+                .find("flags: hidden: expected an integer"),
+            std::string::npos);
+  EXPECT_NE(test::error_of([] { CharLmConfig::from_json(R"({"hidden": 2.5})", "flags"); }).find("expected an integer"),
+            std::string::npos);
 }
 
 }  // namespace seqnn

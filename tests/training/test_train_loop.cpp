@@ -121,5 +121,33 @@ TEST(TrainingDir, NamesTheNewestCheckpointAndKeepsTheFreshRunRule) {
   EXPECT_NE(test::error_of([&] { prepare_training_dir("", false); }).find("needs an output directory"), std::string::npos);
 }
 
+TEST(TrainingDir, AFreshRunRefusesAnyFileAnEarlierRunLeft) {
+  // Issue 15: a reused --out kept an earlier run's files when that run had no checkpoint left
+  // (stopped before its first one, or its checkpoints deleted): model_best.pt for evaluate to
+  // pick up, member checkpoints of an ensemble for --resume.
+  test::TempDir dir;
+  for (const char* name : {"model_best.pt", "train_state.pt", "snapshot_40.pt"}) {
+    const std::string run = dir.file(std::string("run_") + name);
+    prepare_training_dir(run, false);
+    test::write_text(run + "/" + name, "");
+    EXPECT_EQ(test::error_of([&] { check_training_dir(run, false); }),
+              run + "/" + name + ": a file of an earlier run, which has no checkpoint to resume (train into a new --out, or "
+                                 "delete the earlier run's files)");
+    EXPECT_EQ(test::error_of([&] { check_training_dir(run, true); }), "no error");
+  }
+  const std::string ensemble = dir.file("ensemble");
+  prepare_training_dir(training_member_dir(ensemble, 2), false);
+  test::write_text(training_member_dir(ensemble, 2) + "/checkpoint_7.pt", "");
+  EXPECT_EQ(test::error_of([&] { check_training_dir(ensemble, false); }),
+            ensemble + "/member2/checkpoint_7.pt: a checkpoint of an earlier run (continue it with --resume, or train into a new --out)");
+  // What a run writes first (config.json, metrics.csv) and files of other tools are no obstacle.
+  const std::string fresh = dir.file("fresh");
+  prepare_training_dir(fresh, false);
+  for (const char* name : {"config.json", "metrics.csv", "notes.txt", "snapshot.txt"}) test::write_text(fresh + "/" + name, "");
+  prepare_training_dir(fresh + "/membership", false);
+  test::write_text(fresh + "/membership/model_best.pt", "");
+  EXPECT_EQ(test::error_of([&] { check_training_dir(fresh, false); }), "no error");
+}
+
 }  // namespace
 }  // namespace seqnn

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "seqnn/training/train_job.h"
+#include "seqnn/training/train_request.h"
 #include "seqnn/util/error.h"
 #include "test_helpers.h"
 
@@ -31,6 +32,14 @@ TEST(TrainingSettings, TypedSettingsAndUnknownKeys) {
   EXPECT_EQ(message(R"({"auc_threshold": null})"), "no error");
   EXPECT_NE(message(R"({"epochz": 1})").find("cfg.json: unknown key 'epochz' (allowed: fasta, labels,"), std::string::npos);
   EXPECT_EQ(message("[1]"), "cfg.json: must be a JSON object, got [1]");
+}
+
+TEST(TrainingSettings, AnEmptyConfigFileIsInvalidNotNoSettings) {
+  // `train -c empty.json` trained with the defaults: empty text is how "no config" is passed on.
+  test::TempDir dir;
+  test::write_text(dir.file("empty.json"), "");
+  const std::string msg = test::error_of([&] { layered_train_config(dir.file("empty.json"), "", "{}"); });
+  EXPECT_EQ(msg.rfind(dir.file("empty.json") + ": invalid JSON: ", 0), 0u) << msg;
 }
 
 }  // namespace

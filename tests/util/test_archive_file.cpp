@@ -28,5 +28,16 @@ TEST(UtilArchiveFile, WritesUnderTheFinalNameOrNotAtAll) {
   EXPECT_FALSE(test::exists(bad + ".partial"));
 }
 
+TEST(UtilArchiveFile, AMissingFileOrADirectoryIsSaidSo) {
+  // LibTorch's own words were "open file failed because of errno 2 on fopen" and, for a
+  // directory, a damaged-zip "read error".
+  test::TempDir dir;
+  torch::serialize::InputArchive archive;
+  EXPECT_EQ(test::error_of([&] { load_archive(archive, dir.file("none.pt"), "language model"); }),
+            dir.file("none.pt") + ": cannot open language model: No such file or directory");
+  EXPECT_EQ(test::error_of([&] { load_archive(archive, dir.path(), "S1 model"); }),
+            dir.path() + ": cannot open S1 model: is a directory");
+}
+
 }  // namespace
 }  // namespace seqnn

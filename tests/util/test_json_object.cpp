@@ -84,5 +84,40 @@ TEST(UtilJsonObject, EnumNamesRoundTrip) {
   EXPECT_EQ(objects[0].where(), "c.json: o[0]");
 }
 
+TEST(UtilError, BytesThatAreNotUtf8AreEscapedAndUtf8IsKept) {
+  // A binary file quoted in a message (its "header" line) must not reach the terminal raw.
+  EXPECT_EQ(std::string(Error("f: header '\xf1\xd3\x80x'").what()), "f: header '\\xf1\xd3\x80x'");
+  EXPECT_EQ(std::string(Error("f: name 'µ-é'").what()), "f: name 'µ-é'");
+  EXPECT_EQ(std::string(Error("cut \xe2\x82").what()), "cut \\xe2\\x82");
+}
+
+TEST(UtilError, TorchScriptTracebacksGiveTheirCause) {
+  // LibTorch's interpreter error: the first line only says an operation failed.
+  const std::string traceback =
+      "The following operation failed in the TorchScript interpreter.\n"
+      "Traceback of TorchScript, serialized code (most recent call last):\n"
+      "  File \"code/__torch__.py\", line 14, in forward\n"
+      "    y = (dense).forward(X0, )\n"
+      "         ~~~~~~~~~~~~~~ <--- HERE\n"
+      "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x52 and 40x3)\n";
+  EXPECT_EQ(error_cause(traceback), "mat1 and mat2 shapes cannot be multiplied (2x52 and 40x3)");
+  EXPECT_EQ(error_cause("  Expected 3D input\nmore detail\n"), "Expected 3D input");
+  EXPECT_EQ(first_line(traceback), "The following operation failed in the TorchScript interpreter.");
+}
+
+TEST(UtilJsonObject, AbsurdSizesAndWeightCountsNameTheKey) {
+  const JsonObject j = JsonObject::parse(R"({"filters": 1000000000000})", "c.json");
+  EXPECT_EQ(test::error_of([&] { j.require_size("filters", int64_t{1000000000000}); }),
+            "c.json: filters: 1000000000000 is too large (at most 16777216)");
+  EXPECT_EQ(test::error_of([&] { j.require_size("filters", int64_t{0}); }), "c.json: filters: must be positive, got 0");
+  EXPECT_EQ(test::error_of([&] { j.require_size("embedding", int64_t{-1}, 0); }), "c.json: embedding: must be at least 0, got -1");
+  EXPECT_EQ(test::error_of([&] { j.require_size("filters", kMaxConfigSize); }), "no error");
+  WeightCount count(j);
+  count.add("conv[0]", 1e9);
+  count.add("conv[1]", 1e9);
+  EXPECT_EQ(test::error_of([&] { count.add("dense[0]", 2e8); }),
+            "c.json: dense[0]: brings the model to 2.2e+09 weights (this layer 2e+08), more than the 2147483648 seqnn builds");
+}
+
 }  // namespace
 }  // namespace seqnn

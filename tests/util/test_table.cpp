@@ -127,5 +127,39 @@ TEST(UtilTable, TextLinesAcrossBufferRefills) {
   EXPECT_EQ(last, "last-without-newline");
 }
 
+TEST(UtilTable, ATruncatedGzipIsAnErrorNotAShortTable) {
+  // zlib reports a gzip stream cut short only through gzerror: the lines before the cut used to
+  // read as the whole table (a mutation list one row short, a pseudo-sequence table without
+  // its last alleles).
+  test::TempDir dir;
+  std::string text = "name\tvalue\n";
+  for (int i = 0; i < 2000; ++i) text += "row" + std::to_string(i) + "\t" + std::to_string(i * 7 % 13) + "\n";
+  test::write_gzip(dir.file("t.tsv.gz"), text);
+  const std::string whole = test::read_text(dir.file("t.tsv.gz"));
+  test::write_text(dir.file("cut.tsv.gz"), whole.substr(0, whole.size() / 2));
+  const std::string msg = test::error_of([&] {
+    TableReader t(dir.file("cut.tsv.gz"));
+    std::vector<std::string> f;
+    while (t.next(f)) {
+    }
+  });
+  EXPECT_EQ(msg.rfind(dir.file("cut.tsv.gz") + ": the compressed data end early after line ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("(a truncated gzip/bgzip file)"), std::string::npos) << msg;
+  int64_t rows = 0;
+  TableReader whole_table(dir.file("t.tsv.gz"));
+  for (std::vector<std::string> f; whole_table.next(f);) ++rows;
+  EXPECT_EQ(rows, 2000);
+}
+
+TEST(UtilTable, AHeaderQuotedInAnErrorIsShortAndOneLine) {
+  test::TempDir dir;
+  std::string binary(5000, 'x');
+  for (size_t i = 0; i < binary.size(); i += 7) binary[i] = static_cast<char>(0x80 + i % 64);
+  test::write_text(dir.file("b.tsv"), binary + "\n1\n");
+  const std::string msg = test::error_of([&] { TableReader(dir.file("b.tsv")).column("mutant"); });
+  EXPECT_EQ(msg.rfind(dir.file("b.tsv") + ":1: no column 'mutant' in the header (", 0), 0u) << msg;
+  EXPECT_LT(msg.size(), 600u) << msg;
+}
+
 }  // namespace
 }  // namespace seqnn

@@ -128,3 +128,24 @@ TEST(ScoreVcf, WindowLengthAndOutputStem) {
   EXPECT_EQ(output_stem("s.npy"), "s");
   EXPECT_EQ(output_stem("s.txt"), "s.txt");
 }
+
+TEST(ScoreVcf, AllelesLongerThanTheWindowAreSkippedNotScored) {
+  // A 250-base deletion in a 200-base window: neither window holds the variant whole.
+  SmallCase c(1);
+  const std::string del = c.chrom.substr(399, 250), ins = std::string(1, c.base(450)) + std::string(250, 'A');
+  seqnn::test::write_text(c.vcf, "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                                 "chr1\t400\tdel\t" + del + "\t" + del.substr(0, 1) + "\t.\t.\t.\n"
+                                 "chr1\t450\tins\t" + ins.substr(0, 1) + "\t" + ins + "\t.\t.\t.\n" +
+                                 c.snv(300, c.base(300)));
+  Model m = Model::load(fixture("deepsea_small.pt"));
+  IndexedFasta genome(c.genome);
+  VcfReader vcf(c.vcf);
+  std::vector<Variant> all;
+  for (Variant v; vcf.next(v);) all.push_back(v);
+  VariantScorer scorer(m, genome, options(c.dir.file("s.tsv"), 10).scoring);
+  const ScoredChunk chunk = scorer.score(all);
+  ASSERT_EQ(chunk.skipped.size(), 2u);
+  EXPECT_EQ(chunk.skipped[0].reason, "an allele of 250 bases is longer than the window (200)");
+  EXPECT_EQ(chunk.skipped[1].reason, "an allele of 251 bases is longer than the window (200)");
+  EXPECT_EQ(chunk.variants.size(), 1u);
+}

@@ -410,3 +410,12 @@ TEST(RealData, ChrPrefixedNamesResolveToTheGenome) {
   EXPECT_EQ(prefixed.ref_seq, plain.ref_seq);
   EXPECT_EQ(prefixed.alt_seq, plain.alt_seq);
 }
+
+TEST(Vcf, AByteOrderMarkIsNamedAsTheReasonHtslibCannotRead) {
+  // htslib does not skip a UTF-8 byte-order mark (an editor's): "not a VCF or BCF file" said
+  // nothing of why.
+  TempDir dir;
+  seqnn::test::write_text(dir.file("bom.vcf"), "\xEF\xBB\xBF##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+  EXPECT_EQ(seqnn::test::error_of([&] { VcfReader v(dir.file("bom.vcf")); }),
+            dir.file("bom.vcf") + ": starts with a UTF-8 byte-order mark, which htslib does not read as VCF (remove the first 3 bytes)");
+}

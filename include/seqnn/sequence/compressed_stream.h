@@ -23,5 +23,8 @@ void require_clean_end(BGZF* fp, const std::string& path, const std::string& las
 // A UTF-8 byte-order mark (editors on Windows write one) is not part of a file's first line: the
 // line readers strip it, as htslib's own readers do not.
 void strip_utf8_bom(kstring_t& line);
+// True when the file's first bytes (as stored, not decompressed) are a UTF-8 byte-order mark:
+// htslib's VCF reader and FASTA indexer do not skip one, so their errors are explained by it.
+bool file_starts_with_utf8_bom(const std::string& path);
 
 }  // namespace seqnn

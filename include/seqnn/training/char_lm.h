@@ -69,7 +69,8 @@ struct LmTrainOptions {
 struct LmTrainResult {
   MetricsLog log;  // columns loss, perplexity (train and val rows)
   int64_t best_epoch = -1;
-  double best_val_perplexity = 0;
+  double best_val_perplexity = 0;  // of the validation rows, or of the training rows when best_on_training
+  bool best_on_training = false;    // no validation sequences: the best epoch was chosen on the training set
   double train_seconds = 0;  // of the epochs run by this call (not those before a resume)
   int64_t train_tokens = 0;
   int64_t epochs_run = 0;

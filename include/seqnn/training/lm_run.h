@@ -27,6 +27,10 @@ struct LmRunResult {
 LmRunResult train_lm_on_fasta(const LmRunOptions& options);
 // The effective settings of a run as JSON (what config.json holds).
 std::string lm_run_config_json(const LmRunOptions& options);
+// The summary line of a run: "6 training, 1 validation sequences; 1 epochs (...); best epoch 1,
+// validation perplexity 19.7 -> DIR/model_best.pt". With no validation sequences it says that
+// the best epoch was chosen on the training perplexity (a validation figure would be invented).
+std::string lm_run_summary(const LmRunResult& result, const LmRunOptions& options);
 
 struct GenerateOptions {
   int64_t n = 10;

@@ -17,9 +17,15 @@ int64_t newest_training_checkpoint(const std::string& dir);
 // Deletes every DIR/checkpoint_<N>.pt with N < keep.
 void remove_checkpoints_before(const std::string& dir, int64_t keep);
 
-// Unless resuming, a DIR that holds a checkpoint is an error naming the newest one:
-// "DIR/checkpoint_<N>.pt: a checkpoint of an earlier run (...)". DIR need not exist yet, so the
-// run functions check before they read any data.
+// DIR/member<K>: member K's own directory (the same layout) in a run that trains an ensemble.
+std::string training_member_dir(const std::string& dir, int64_t k);
+
+// Unless resuming, a DIR that holds files of an earlier run is an error naming one: the newest
+// checkpoint ("DIR/checkpoint_<N>.pt: a checkpoint of an earlier run (...)"), also in a
+// member<K>/ directory, or else a model_best.pt, train_state.pt or snapshot_<K>.pt (a run
+// stopped before its first checkpoint, or whose checkpoints were deleted): a fresh run that
+// failed early would leave them beside its own files, for --resume or evaluate to pick up. DIR
+// need not exist yet, so the run functions check before they read any data.
 void check_training_dir(const std::string& dir, bool resume);
 // check_training_dir, then creates DIR when missing.
 void prepare_training_dir(const std::string& dir, bool resume);

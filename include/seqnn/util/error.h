@@ -17,7 +17,8 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message);
 };
 
-// `text` as it appears in an Error: control characters escaped, cut after `max` characters.
+// `text` as it appears in an Error: control characters and bytes that are not UTF-8 escaped,
+// cut after `max` characters.
 std::string one_line(const std::string& text, size_t max = 2000);
 
 // "where: problem", or "file:line: problem" when a line number (>= 1) is given.
@@ -26,5 +27,10 @@ std::string one_line(const std::string& text, size_t max = 2000);
 
 // The first line of a (possibly multi-line, e.g. TorchScript) error message, trimmed.
 std::string first_line(const std::string& message);
+// The line of a LibTorch error message that says what went wrong: its first line, except for a
+// TorchScript interpreter traceback, whose first line only says that an operation failed and
+// whose last line holds the cause ("mat1 and mat2 shapes cannot be multiplied (2x52 and 40x3)",
+// the Python exception name dropped).
+std::string error_cause(const std::string& message);
 
 }  // namespace seqnn

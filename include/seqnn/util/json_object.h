@@ -23,6 +23,17 @@ namespace seqnn {
 // Parses JSON text; "where: invalid JSON: ..." on a syntax error.
 nlohmann::json parse_json(const std::string& text, const std::string& where);
 
+// The largest layer size (filters, units, hidden, outputs, kernel width, ...) a config may give:
+// 2^24, far above any real model, far below what would overflow a weight count.
+constexpr int64_t kMaxConfigSize = int64_t{1} << 24;
+// The largest sequence length a config may give (input_length): 2^30.
+constexpr int64_t kMaxConfigLength = int64_t{1} << 30;
+
+// The most weights a model config may describe: 2^31 (8 GiB of float32), beyond any real
+// sequence model. Checked on the config, so a typo (10^12 filters) is refused naming the layer
+// before the network is built, not by the allocator.
+constexpr double kMaxConfigWeights = 2147483648.0;
+
 class JsonObject {
  public:
   // `j` must be an object: "where: must be a JSON object" otherwise.
@@ -63,6 +74,10 @@ class JsonObject {
   void require_at_least(const std::string& key, int64_t value, int64_t minimum) const;
   // lo <= value < hi (e.g. dropout in [0, 1)).
   void require_in_half_open(const std::string& key, double value, double lo, double hi) const;
+  // minimum <= value <= maximum, for sizes (filters, units, hidden, lengths): a size beyond any
+  // real model (10^12 filters) is refused here, naming the key, before anything is allocated;
+  // otherwise the allocator fails later with a message that names neither file nor key.
+  void require_size(const std::string& key, int64_t value, int64_t minimum = 1, int64_t maximum = kMaxConfigSize) const;
 
   [[noreturn]] void fail_key(const std::string& key, const std::string& problem) const;
 
@@ -106,6 +121,20 @@ class JsonObject {
 
   nlohmann::json json_;
   std::string where_;
+};
+
+// Adds up the weights of a config's layers as a reader walks them (biases and batch-norm
+// parameters included, as an upper estimate) and fails on the layer that passes
+// kMaxConfigWeights: "cfg.json: conv[1]: brings the model to 8e+10 weights (this layer 8e+10),
+// more than the 2147483648 seqnn builds".
+class WeightCount {
+ public:
+  explicit WeightCount(const JsonObject& config) : config_(config) {}
+  void add(const std::string& key, double weights);
+
+ private:
+  const JsonObject& config_;
+  double total_ = 0;
 };
 
 }  // namespace seqnn

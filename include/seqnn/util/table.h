@@ -37,6 +37,8 @@ class TextLineReader {
   const std::string& path() const { return path_; }
 
  private:
+  void require_complete_stream() const;
+
   struct Source;
   std::string path_;
   std::unique_ptr<Source> source_;
