@@ -28,10 +28,10 @@ run_one() {
   mkdir -p "$OUT/$t/corpus"
   local dict=()
   [ "$t" = json ] && dict=(-dict="$ROOT/tests/fuzz/json.dict")
-  # Model files reach LibTorch's zip reader, whose one known leak is suppressed by its stack
+  # Model and archive files reach LibTorch's zip reader, whose one known leak is suppressed by its stack
   # (scripts/lsan.supp): that needs full stacks through LibTorch's frame-pointer-less code.
   local asan=$ASAN_OPTIONS
-  [ "$t" = model ] && asan=$asan:fast_unwind_on_malloc=0
+  case $t in model|archive) asan=$asan:fast_unwind_on_malloc=0 ;; esac
   # -timeout: one input taking 20 s is a hang; -rss_limit_mb: LibTorch plus ASan's shadow memory.
   ASAN_OPTIONS=$asan "$BIN" --target="$t" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=6144 -print_final_stats=1 \
     -artifact_prefix="$OUT/$t/" "${dict[@]}" "$OUT/$t/corpus" "$CORPORA/$t" > "$OUT/$t.log" 2>&1 || true

@@ -35,25 +35,6 @@ struct Placement {
   }
 };
 
-size_t resolve_output(const ModelOutput& out, const std::string& want) {
-  if (want.empty()) {
-    if (out.size() == 1) return 0;
-    throw Error("the model has " + std::to_string(out.size()) + " outputs (" + join(out.names, ',') +
-                "): choose one with --output NAME|INDEX");
-  }
-  for (size_t j = 0; j < out.size(); ++j) {
-    if (out.names[j] == want) return j;
-  }
-  try {
-    size_t used = 0;
-    const long long j = std::stoll(want, &used);
-    if (used == want.size() && j >= 0 && static_cast<size_t>(j) < out.size()) return static_cast<size_t>(j);
-  } catch (const std::exception&) {
-  }
-  throw Error("--output " + want + ": the model's outputs are " + join(out.names, ',') + " (a name or an index below " +
-              std::to_string(out.size()) + ")");
-}
-
 // The gradient of the scalar at rows x (prepared), with the model's own forward pass.
 at::Tensor gradient(Model& model, const at::Tensor& x, const std::vector<at::Tensor>& args, size_t output,
                     const std::vector<int64_t>& targets) {
@@ -219,6 +200,25 @@ struct Run {
 
 }  // namespace
 
+size_t choose_output(const ModelOutput& out, const std::string& want) {
+  if (want.empty()) {
+    if (out.size() == 1) return 0;
+    throw Error("the model has " + std::to_string(out.size()) + " outputs (" + join(out.names, ',') +
+                "): choose one with --output NAME|INDEX");
+  }
+  for (size_t j = 0; j < out.size(); ++j) {
+    if (out.names[j] == want) return j;
+  }
+  try {
+    size_t used = 0;
+    const long long j = std::stoll(want, &used);
+    if (used == want.size() && j >= 0 && static_cast<size_t>(j) < out.size()) return static_cast<size_t>(j);
+  } catch (const std::exception&) {
+  }
+  throw Error("--output " + want + ": the model's outputs are " + join(out.names, ',') + " (a name or an index below " +
+              std::to_string(out.size()) + ")");
+}
+
 const std::vector<EnumName<AttributionMethod>>& attribution_method_names() {
   static const std::vector<EnumName<AttributionMethod>> names = {
       {AttributionMethod::kSaliency, "saliency"},
@@ -330,7 +330,7 @@ AttributionResult attribute(Model& model, const at::Tensor& X, const std::vector
     at::Tensor first = torch::tensor(std::vector<int64_t>{0}, torch::kLong);
     torch::NoGradGuard no_grad;
     ModelOutput out = model.forward(run.place.x(X.index_select(0, first)), run.place.args(args, first));
-    run.output = resolve_output(out, opts.output);
+    run.output = choose_output(out, opts.output);
     run.result.output_name = out.names[run.output];
     scalar_of(out[run.output], opts.targets);  // checks the targets
   }

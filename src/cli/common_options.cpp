@@ -243,6 +243,7 @@ void register_all_commands(CLI::App& app) {
   register_plot_metrics(app);
   register_plot_logo(app);
   register_seqlets(app);
+  register_experiments(app);
   register_deepseq(app);
   register_rna(app);
   register_mhc(app);

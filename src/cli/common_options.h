@@ -104,6 +104,7 @@ void register_generate(CLI::App& app);
 void register_plot_metrics(CLI::App& app);
 void register_plot_logo(CLI::App& app);
 void register_seqlets(CLI::App& app);
+void register_experiments(CLI::App& app);  // cmd_experiments.cpp: marginalize | ablate | space | design
 void register_deepseq(CLI::App& app);  // cmd_deepseq.cpp: train | score | weights
 void register_rna(CLI::App& app);  // cmd_rna.cpp: train | predict | eval
 void register_mhc(CLI::App& app);  // cmd_mhc.cpp: train | predict

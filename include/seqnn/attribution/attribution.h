@@ -84,6 +84,10 @@ struct AttributionResult {
 AttributionResult attribute(Model& model, const at::Tensor& X, const std::vector<at::Tensor>& args = {},
                             const AttributionOptions& opts = {});
 
+// The index of the output `want` names (a name, or an index); "" is the only output. Errors name
+// the outputs there are ("--output NAME: the model's outputs are ...").
+size_t choose_output(const ModelOutput& out, const std::string& want);
+
 // tangermeme's hypothetical_attributions for one reference: multipliers m and references r of
 // shape (n, A, L) -> h[a, l] = m[a, l] - sum_c r[c, l] m[c, l].
 at::Tensor hypothetical_attributions(const at::Tensor& multipliers, const at::Tensor& references);
