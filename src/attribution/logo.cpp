@@ -1,5 +1,7 @@
 #include "seqnn/attribution/logo.h"
 
+#include "attribution/logo_layout.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -9,10 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "seqnn/attribution/meme.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/atomic_file.h"
 #include "seqnn/util/npy.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn {
 namespace {
@@ -47,13 +52,9 @@ bool glyph_covers(char letter, double u, double v) {
 }
 
 Rgb letter_color(char letter) {
-  switch (std::toupper(static_cast<unsigned char>(letter))) {
-    case 'A': return {16, 150, 72};
-    case 'C': return {37, 92, 153};
-    case 'G': return {247, 179, 43};
-    case 'T': case 'U': return {214, 40, 57};
-    default: return {60, 60, 60};
-  }
+  Rgb c;
+  logo::letter_rgb(letter, c.r, c.g, c.b);
+  return c;
 }
 
 // Row of the map for a sequence letter (T and U are the same base), -1 when not in the alphabet.
@@ -102,12 +103,6 @@ void draw_letter(RgbImage& img, char letter, int64_t x0, int64_t width, double t
   }
 }
 
-std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3g", x);
-  return buf;
-}
-
 }  // namespace
 
 int64_t strongest_window(const at::Tensor& map, const std::string& letters, const std::string& sequence, int64_t length) {
@@ -131,9 +126,31 @@ int64_t strongest_window(const at::Tensor& map, const std::string& letters, cons
   return best_start;
 }
 
-RgbImage render_logo(const at::Tensor& map, const LogoOptions& o) {
+namespace logo {
+
+void letter_rgb(char letter, uint8_t& r, uint8_t& g, uint8_t& b) {
+  switch (std::toupper(static_cast<unsigned char>(letter))) {
+    case 'A': r = 16, g = 150, b = 72; return;
+    case 'C': r = 37, g = 92, b = 153; return;
+    case 'G': r = 247, g = 179, b = 43; return;
+    case 'T': case 'U': r = 214, g = 40, b = 57; return;
+    default: r = 60, g = 60, b = 60; return;
+  }
+}
+
+std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3g", x);
+  return buf;
+}
+
+Layout layout_logo(const at::Tensor& map, const LogoOptions& o) {
   const auto v = masked_values(map, o.letters, o.sequence);
-  const int64_t A = map.size(0), L = map.size(1), ppp = std::max<int64_t>(2, o.pixels_per_position);
+  Layout g;
+  const int64_t A = map.size(0), L = map.size(1);
+  g.positions = L;
+  g.pixels_per_position = std::max<int64_t>(2, o.pixels_per_position);
+  g.plot_height = o.plot_height;
   double up = 0, down = 0;
   for (int64_t l = 0; l < L; ++l) {
     double pos = 0, neg = 0;
@@ -142,43 +159,61 @@ RgbImage render_logo(const at::Tensor& map, const LogoOptions& o) {
     down = std::max(down, -neg);
   }
   if (up + down == 0) up = 1;
-  const int64_t left = 56, top = o.title.empty() ? 8 : 22, bottom_margin = 22;
-  RgbImage img(left + L * ppp + 10, top + o.plot_height + bottom_margin);
-  const double scale = o.plot_height / (up + down), zero = top + up * scale;
+  g.up = up;
+  g.down = down;
+  g.top = o.title.empty() ? 8 : 22;
+  g.width = g.left + L * g.pixels_per_position + 10;
+  g.height = g.top + g.plot_height + 22;
+  g.scale = static_cast<double>(g.plot_height) / (up + down);
+  g.zero = static_cast<double>(g.top) + up * g.scale;
   if (o.highlight_length > 0 && o.highlight_length <= L) {
-    const int64_t s = strongest_window(map, o.letters, o.sequence, o.highlight_length);
-    img.fill_rect(left + s * ppp, top, left + (s + o.highlight_length) * ppp - 1, top + o.plot_height, {232, 232, 232});
+    g.highlight_start = strongest_window(map, o.letters, o.sequence, o.highlight_length);
+    g.highlight_length = o.highlight_length;
   }
   for (int64_t l = 0; l < L; ++l) {
     std::vector<std::pair<double, int64_t>> letters;
     for (int64_t a = 0; a < A; ++a) letters.emplace_back(v[a][l], a);
     std::sort(letters.begin(), letters.end(), [](const auto& x, const auto& y) { return std::abs(x.first) < std::abs(y.first); });
-    double above = zero, below = zero;  // the stacks grow outwards, smallest next to the line
+    double above = g.zero, below = g.zero;  // the stacks grow outwards, smallest next to the line
     for (const auto& [value, a] : letters) {
-      const double h = std::abs(value) * scale;
+      const double h = std::abs(value) * g.scale;
       const char letter = o.letters[static_cast<size_t>(a)];
       if (value > 0) {
-        draw_letter(img, letter, left + l * ppp, ppp - 1, above - h, above);
+        g.glyphs.push_back({l, letter, value, above - h, above});
         above -= h;
       } else if (value < 0) {
-        draw_letter(img, letter, left + l * ppp, ppp - 1, below, below + h);
+        g.glyphs.push_back({l, letter, value, below, below + h});
         below += h;
       }
     }
   }
+  return g;
+}
+
+}  // namespace logo
+
+RgbImage render_logo(const at::Tensor& map, const LogoOptions& o) {
+  const logo::Layout g = logo::layout_logo(map, o);
+  const int64_t ppp = g.pixels_per_position, left = g.left, top = g.top, L = g.positions;
+  RgbImage img(g.width, g.height);
+  if (g.highlight_length > 0) {
+    img.fill_rect(left + g.highlight_start * ppp, top, left + (g.highlight_start + g.highlight_length) * ppp - 1, top + g.plot_height,
+                  {232, 232, 232});
+  }
+  for (const logo::Glyph& glyph : g.glyphs) draw_letter(img, glyph.letter, left + glyph.position * ppp, ppp - 1, glyph.top, glyph.bottom);
   const Rgb ink{40, 40, 40};
-  img.fill_rect(left, static_cast<int64_t>(zero), left + L * ppp - 1, static_cast<int64_t>(zero), ink);
-  img.fill_rect(left - 2, top, left - 2, top + o.plot_height, ink);
-  draw_text(img, 2, top, number_text(up), ink);
-  if (down > 0.05 * up) draw_text(img, 2, top + o.plot_height - 7, number_text(-down), ink);
+  img.fill_rect(left, static_cast<int64_t>(g.zero), left + L * ppp - 1, static_cast<int64_t>(g.zero), ink);
+  img.fill_rect(left - 2, top, left - 2, top + g.plot_height, ink);
+  draw_text(img, 2, top, logo::number_text(g.up), ink);
+  if (g.down > 0.05 * g.up) draw_text(img, 2, top + g.plot_height - 7, logo::number_text(-g.down), ink);
   const int64_t every = ppp >= 8 ? 10 : 20;
   for (int64_t l = 0; l < L; ++l) {
     const int64_t position = o.first_position + l;
     if (position % every != 0) continue;
     const int64_t x = left + l * ppp + ppp / 2;
-    img.fill_rect(x, top + o.plot_height + 1, x, top + o.plot_height + 4, ink);
+    img.fill_rect(x, top + g.plot_height + 1, x, top + g.plot_height + 4, ink);
     const std::string label = std::to_string(position);
-    draw_text(img, x - text_width(label) / 2, top + o.plot_height + 7, label, ink);
+    draw_text(img, x - text_width(label) / 2, top + g.plot_height + 7, label, ink);
   }
   if (!o.title.empty()) draw_text(img, left, 6, o.title, ink);
   return img;
@@ -203,17 +238,75 @@ std::string default_alphabet(int64_t letters) {
 
 }  // namespace
 
+namespace {
+
+// The information-content logo of MEME_FILE:ID.
+LogoResult motif_logo(const std::string& spec, int64_t pixels_per_position, LogoPanel& panel) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string::npos) throw Error("--motif " + spec + ": give MEME_FILE:ID");
+  const std::string path = spec.substr(0, colon), id = spec.substr(colon + 1);
+  const MotifFile file = read_meme(path);
+  for (const Motif& m : file.motifs) {
+    if (m.id != id && m.name != id) continue;
+    panel.map = information_content_map(m.columns);
+    LogoOptions& o = panel.options;
+    o.letters = file.letters;
+    o.title = m.name.empty() ? m.id : m.id + " " + m.name;
+    o.y_label = "bits";
+    // A motif has few positions: wider letters and a lower plot than a whole sequence's map.
+    o.pixels_per_position = 3 * pixels_per_position;
+    o.plot_height = 120;
+    LogoResult r;
+    r.id = m.id;
+    r.positions = m.width();
+    r.motif = motif_consensus(m, file.letters);
+    r.sum = panel.map.sum().item<double>();
+    return r;
+  }
+  throw Error("--motif " + spec + ": " + path + " has no motif with id or name '" + id + "'");
+}
+
+void write_logo(const std::string& out, const at::Tensor& map, const LogoOptions& o) {
+  if (!ends_with(out, ".svg")) return write_png(out, render_logo(map, o));
+  AtomicFile file(out);
+  file.write(render_logo_svg(map, o));
+  file.commit();
+}
+
+}  // namespace
+
 LogoResult plot_logo_file(const LogoRequest& request) {
+  if (request.attributions.empty() == request.motifs.empty()) throw Error("give --attributions or --motif (one of them)");
+  LogoOptions o;
+  o.pixels_per_position = request.pixels_per_position;
+  if (!request.motifs.empty()) {
+    if (request.motifs.size() > 1 && !ends_with(request.out, ".svg")) throw Error("several motifs are drawn into an .svg output, one under another");
+    std::vector<std::vector<LogoPanel>> rows;
+    LogoResult first;
+    for (const std::string& spec : request.motifs) {
+      LogoPanel panel;
+      const LogoResult r = motif_logo(spec, request.pixels_per_position, panel);
+      if (rows.empty()) first = r;
+      rows.push_back({panel});
+    }
+    if (rows.size() == 1) {
+      write_logo(request.out, rows[0][0].map, rows[0][0].options);
+    } else {
+      AtomicFile file(request.out);
+      file.write(render_logo_grid_svg(rows, ""));
+      file.commit();
+    }
+    return first;
+  }
   at::Tensor all = load_npy(request.attributions);
   if (all.dim() != 3) fail(request.attributions, "attributions must have shape (N, A, L); this file has " + std::to_string(all.dim()) + " dimensions");
   if (request.record < 0 || request.record >= all.size(0)) {
     fail(request.attributions, "has no record " + std::to_string(request.record) + " (it holds " + std::to_string(all.size(0)) + ")");
   }
   at::Tensor map = all[request.record];
-  LogoOptions o;
   o.letters = Alphabet::from_name(request.alphabet.empty() ? default_alphabet(map.size(0)) : request.alphabet).letters();
   o.highlight_length = std::min<int64_t>(request.motif_length, map.size(1));
-  o.pixels_per_position = request.pixels_per_position;
+  o.y_label = "attribution";
   LogoResult r;
   r.id = "record " + std::to_string(request.record);
   if (!request.fasta.empty()) {
@@ -245,7 +338,7 @@ LogoResult plot_logo_file(const LogoRequest& request) {
     }
     r.start += offset;
   }
-  write_png(request.out, render_logo(map, o));
+  write_logo(request.out, map, o);
   return r;
 }
 

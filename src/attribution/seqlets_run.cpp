@@ -1,5 +1,7 @@
 #include "seqnn/attribution/seqlets_run.h"
 
+#include "seqnn/attribution/logo.h"
+
 #include <ATen/ATen.h>
 
 #include <cctype>
@@ -66,12 +68,50 @@ std::string compare_letters(const std::string& motif_letters, const std::string&
   fail(path, "motif alphabet " + motif_letters + " does not match the seqlets' alphabet " + letters);
 }
 
+// The report: one row per pattern, its information-content logo and, with motifs, its best
+// match's (on the matched strand) with the match's statistics in the title.
+void write_pattern_logos(const std::string& path, const std::vector<SeqletPattern>& patterns, const std::string& letters,
+                         const MotifFile& motifs, const std::vector<TomtomMatch>& best) {
+  std::vector<std::vector<LogoPanel>> rows;
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    const SeqletPattern& pat = patterns[p];
+    LogoPanel mine;
+    mine.map = information_content_map(pat.matrix.columns);
+    mine.options.letters = letters;
+    mine.options.y_label = "bits";
+    mine.options.pixels_per_position = 20;
+    mine.options.plot_height = 90;
+    mine.options.title = pat.matrix.id + " " + pat.consensus + " (" + std::to_string(pat.members.size()) + " seqlets)";
+    std::vector<LogoPanel> row = {mine};
+    if (!motifs.motifs.empty()) {
+      const TomtomMatch& b = best[p];
+      const Motif& target = motifs.motifs[static_cast<size_t>(b.target)];
+      const Motif shown = b.reverse ? reverse_complement(target) : target;
+      LogoPanel match = mine;
+      match.map = information_content_map(shown.columns);
+      match.options.letters = motifs.letters;
+      char stats[96];
+      std::snprintf(stats, sizeof stats, " (%s, offset %lld, p %.2g, q %.2g)", b.reverse ? "-" : "+", static_cast<long long>(b.offset),
+                    b.p_value, b.q_value);
+      match.options.title = "best match " + target.id + (target.name.empty() ? "" : " " + target.name) + stats;
+      row.push_back(match);
+    }
+    rows.push_back(std::move(row));
+  }
+  AtomicFile out(path);
+  out.write(render_logo_grid_svg(rows, std::to_string(patterns.size()) + " seqlet patterns"));
+  out.commit();
+}
+
 }  // namespace
 
 std::string seqlet_output_stem(const std::string& out) { return ends_with(out, ".tsv") ? out.substr(0, out.size() - 4) : out; }
 
 SeqletRunResult call_seqlets_file(const SeqletRequest& request) {
   if (!request.motifs.empty() && request.fasta.empty()) throw Error("--motifs needs --fasta (patterns are made from the seqlets' letters)");
+  if (!request.logos.empty() && request.fasta.empty()) throw Error("--logos needs --fasta (patterns are made from the seqlets' letters)");
+  if (!request.logos.empty() && !ends_with(request.logos, ".svg")) throw Error("--logos " + request.logos + ": the report is an .svg file");
+  OutputGroup outputs;  // every file of the run, or none
   const std::string stem = seqlet_output_stem(request.out);
   const bool with_patterns = !request.fasta.empty();
   check_writable(request.out);
@@ -79,6 +119,7 @@ SeqletRunResult call_seqlets_file(const SeqletRequest& request) {
     check_writable(stem + ".patterns.tsv");
     check_writable(stem + ".patterns.meme");
   }
+  if (!request.logos.empty()) check_writable(request.logos);
   MotifFile motifs;
   if (!request.motifs.empty()) motifs = read_meme(request.motifs);
 
@@ -158,7 +199,10 @@ SeqletRunResult call_seqlets_file(const SeqletRequest& request) {
     out.commit();
     result.files.push_back(request.out);
   }
-  if (!with_patterns) return result;
+  if (!with_patterns) {
+    outputs.commit();
+    return result;
+  }
 
   // Each pattern against the motif file.
   std::vector<TomtomMatch> best(patterns.size());
@@ -217,6 +261,11 @@ SeqletRunResult call_seqlets_file(const SeqletRequest& request) {
     write_meme(stem + ".patterns.meme", pwm);
     result.files.push_back(stem + ".patterns.meme");
   }
+  if (!request.logos.empty()) {
+    write_pattern_logos(request.logos, patterns, letters, motifs, best);
+    result.files.push_back(request.logos);
+  }
+  outputs.commit();
   return result;
 }
 

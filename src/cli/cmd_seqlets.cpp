@@ -37,6 +37,7 @@ void register_seqlets(CLI::App& app) {
   cmd->add_option("--motif-distance", *distance, "TOMTOM column score: pearson (correlation) or ed (minus Euclidean distance)")
       ->check(CLI::IsMember({"pearson", "ed"}))
       ->capture_default_str();
+  cmd->add_option("--logos", r->logos, "an .svg report: each pattern's logo beside its best motif match's")->type_name("PATH");
   add_out_option(cmd, r->out, "output seqlets .tsv (patterns: OUT.patterns.tsv, OUT.patterns.meme)");
   add_common_options(cmd, *common);
   cmd->callback([common, r, distance] {

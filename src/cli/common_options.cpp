@@ -169,7 +169,7 @@ namespace {
 // Flags whose value is written, not read.
 bool is_output_flag(const CLI::Option& opt) {
   for (const std::string& name : opt.get_lnames()) {
-    if (name == "out" || name == "loss-curve" || name == "png") return true;
+    if (name == "out" || name == "loss-curve" || name == "png" || name == "logos") return true;
   }
   return false;
 }

@@ -73,11 +73,6 @@ std::string fmt(double v) {
   return b;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return o;
-}
 
 const char* const kTrainColor = "#1f77b4";
 const char* const kValColor = "#ff7f0e";

@@ -151,6 +151,19 @@ TEST(SeqletsCli, PlantedDnaMotifIsFoundAndMatchedOnItsStrand) {
   ASSERT_EQ(bare.exit_code, 0) << bare.output;
   EXPECT_EQ(tsv_rows(read_text(dir.file("bare.tsv"))).size(), rows.size());
   EXPECT_FALSE(seqnn::test::exists(dir.file("bare.patterns.tsv")));
+  // The logo report: a row per pattern, its logo beside its best match's.
+  const auto logos = run_cli("seqlets --attributions " + dir.file("a.npy") + " -f " + dir.file("s.fa") + " --motifs " + dir.file("m.meme") +
+                             " --logos " + dir.file("report.svg") + " -o " + dir.file("l.tsv") + " -q");
+  ASSERT_EQ(logos.exit_code, 0) << logos.output;
+  const std::string svg = read_text(dir.file("report.svg"));
+  EXPECT_NE(svg.find(">pattern_1 " + top[4] + " (" + top[1] + " seqlets)</text>"), std::string::npos) << svg.substr(0, 2000);
+  EXPECT_NE(svg.find(">best match PLANT planted (" + top[10]), std::string::npos);
+  EXPECT_EQ(read_text(dir.file("l.tsv")), read_text(dir.file("seqlets.tsv")));
+  const auto bad = run_cli("seqlets --attributions " + dir.file("a.npy") + " -f " + dir.file("s.fa") + " --logos " + dir.file("r.png") +
+                           " -o " + dir.file("m.tsv") + " -q");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("the report is an .svg file"), std::string::npos) << bad.output;
+  EXPECT_FALSE(seqnn::test::exists(dir.file("m.tsv")));
 }
 
 TEST(SeqletsCli, BadInputIsOneLine) {

@@ -8,7 +8,9 @@
 //   OUT.patterns.tsv    one row per pattern (with --fasta): its seqlets, seed, consensus and,
 //                       with motifs, the best match's id, name, offset, strand, p, E and q
 //   OUT.patterns.meme   the patterns' letter-probability matrices in MEME format
+//   --logos FILE.svg    (optional) each pattern's logo beside its best match's, one row each
 //
+// The files are renamed into place together at the end (OutputGroup), or none of them.
 // (OUT's .tsv extension is replaced: seqlets.tsv -> seqlets.patterns.tsv.)
 #include <cstdint>
 #include <string>
@@ -26,6 +28,7 @@ struct SeqletRequest {
   std::string alphabet;      // dna or rna; empty: rna when the FASTA holds U, else dna
   std::string motifs;        // MEME file to annotate the patterns with (needs fasta)
   std::string out;           // seqlets .tsv
+  std::string logos;         // optional .svg report of the patterns' logos (needs fasta)
   SeqletOptions seqlets;
   int64_t pattern_context = 10;  // positions of each seqlet's sequence on each side that patterns align
   PatternOptions patterns;   // both_strands is set from the alphabet (DNA: both)

@@ -13,5 +13,7 @@ std::vector<std::string> split(const std::string& s, char sep);
 std::string to_upper(std::string s);
 // Shortest round-trippable-enough text for a prediction (7 significant digits, "nan" for NaN).
 void append_number(std::string& out, double value);
+// Text for an XML/SVG document: & < > " escaped, control characters as spaces.
+std::string xml_escape(const std::string& text);
 
 }  // namespace seqnn
