@@ -62,18 +62,14 @@ MotifSpec parse_motif_spec(const std::string& spec, const Alphabet& alphabet, bo
 
 namespace {
 
-// The sequences of one chunk as the experiments' backgrounds: the sequences themselves, or K
-// dinucleotide shuffles of each (rows i*K ... i*K + K - 1).
-struct Backgrounds {
-  int64_t shuffles = 0;  // 0 = the given sequences
-};
-
-Backgrounds parse_backgrounds(const std::string& spec) {
-  if (spec == "given") return {};
+// --backgrounds: 0 for the given sequences, or K for K dinucleotide shuffles of each (rows
+// i*K ... i*K + K - 1).
+int64_t parse_backgrounds(const std::string& spec) {
+  if (spec == "given") return 0;
   if (spec.rfind("shuffle:", 0) == 0) {
     const std::string k = spec.substr(8);
     if (!k.empty() && k.size() <= 6 && k.find_first_not_of("0123456789") == std::string::npos && std::stoll(k) > 0) {
-      return {std::stoll(k)};
+      return std::stoll(k);
     }
   }
   throw Error("--backgrounds " + spec + ": must be 'given' or 'shuffle:K' with K > 0");
@@ -90,7 +86,7 @@ struct Chunk {
 // Reads the FASTA a chunk at a time and calls `fn` with each chunk's backgrounds.
 int64_t for_each_chunk(const ExperimentRequest& r, const ModelInfo& info, ProgressBar& bar, const std::function<void(const Chunk&)>& fn) {
   if (r.chunk <= 0) throw Error("--chunk must be positive");
-  const Backgrounds bg = parse_backgrounds(r.backgrounds);
+  const int64_t shuffles = parse_backgrounds(r.backgrounds);
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
   auto source = fasta_source(r.fasta);
   bar.set_total(source->total());
@@ -108,15 +104,15 @@ int64_t for_each_chunk(const ExperimentRequest& r, const ModelInfo& info, Progre
     }
     std::vector<std::string> names;
     for (const auto& row : chunk.labels.rows) names.push_back(row.at(0));
-    if (bg.shuffles == 0) {
+    if (shuffles == 0) {
       c.x = x;
       c.name = names;
       c.background.assign(names.size(), "given");
     } else {
-      const at::Tensor s = dinucleotide_shuffles(x, bg.shuffles, r.seed, sequences);  // (n, K, A, L)
+      const at::Tensor s = dinucleotide_shuffles(x, shuffles, r.seed, sequences);  // (n, K, A, L)
       c.x = s.reshape({-1, x.size(1), x.size(2)});
       for (const std::string& name : names) {
-        for (int64_t k = 0; k < bg.shuffles; ++k) {
+        for (int64_t k = 0; k < shuffles; ++k) {
           c.name.push_back(name);
           c.background.push_back("shuffle_" + std::to_string(k + 1));
         }
