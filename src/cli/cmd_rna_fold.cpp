@@ -2,6 +2,7 @@
 // with --partition the ensemble and pair probabilities, --sample K stochastic structures,
 // --eval the energies of given structures.
 #include <cstdio>
+#include <cstring>
 
 #include "cli/common_options.h"
 #include "cli/rna_commands.h"
@@ -21,8 +22,11 @@ void run_rna_fold(RnaFoldArgs& a) {
   a.run.seed = a.common.seed;
   a.run.progress = !a.common.quiet;
   const rna::RnaFoldRunResult r = rna::fold_fasta_file(a.run);
-  char compared[64] = "";
-  if (a.run.compare) std::snprintf(compared, sizeof(compared), "; mean base-pair F1 %.4f vs the known structures", r.mean_f1);
+  char compared[128] = "";
+  if (a.run.compare) {
+    std::snprintf(compared, sizeof(compared), "; mean base-pair F1 %.4f vs the known structures", r.mean_f1);
+    if (a.run.mea_gamma > 0) std::snprintf(compared + std::strlen(compared), sizeof(compared) - std::strlen(compared), " (MEA %.4f)", r.mean_mea_f1);
+  }
   const double rate = r.seconds > 0 ? static_cast<double>(r.nucleotides) / r.seconds : 0.0;
   std::fprintf(stderr, "seqnn rna fold: %lld sequences (%lld nt) %s in %.3f s (%.0f nt/s); mean %s %.2f kcal/mol%s -> %s%s%s%s%s\n",
                static_cast<long long>(r.sequences), static_cast<long long>(r.nucleotides),
@@ -45,6 +49,10 @@ void register_rna_fold(CLI::App& rna) {
       ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--sample", run.samples, "draw K structures per sequence from the Boltzmann ensemble (<out>.samples.tsv; --seed)")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  cmd->add_option("--mea", run.mea_gamma,
+                  "also the maximum expected accuracy structure with this gamma (as RNAfold --MEA 1; implies --partition; 0 = off)")
       ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_flag("--eval", run.evaluate, "evaluate the given structures' free energies instead of folding");

@@ -11,6 +11,7 @@ namespace {
 struct RnaTrainArgs {
   CommonOptions common;
   std::string loss_weights;
+  std::string inputs = "sequence";
   rna::S1RunOptions run;
 };
 
@@ -19,6 +20,7 @@ void run_rna_train(RnaTrainArgs& a) {
   a.run.train.seed = a.common.seed;
   a.run.train.progress = !a.common.quiet;
   a.run.train.loss_weights = rna::S1LossWeights::parse(a.loss_weights);
+  a.run.config.inputs = rna::parse_s1_inputs(a.inputs);
   a.run.on_start = [](const std::string& line) { std::fprintf(stderr, "seqnn rna train: %s\n", line.c_str()); };
   const rna::S1RunResult r = rna::run_s1_training(a.run);
   const auto& s = r.summary;
@@ -51,12 +53,18 @@ void register_rna_train(CLI::App& rna) {
   auto* filters = add_int_list(cmd, "--num-filters", run.config.filters, "filters per 2D conv layer (e.g. 32 32 64)");
   auto* widths = add_int_list(cmd, "--filter-width", run.config.widths, "kernel width per conv layer (same count)");
   auto* dense = add_int_list(cmd, "--dense-units", run.config.hidden, "sizes of the shared 1x1 conv layers");
+  auto* inputs = cmd->add_option("--inputs", a->inputs,
+                                 "sequence: the one-hot pair map; thermo: also the folding engine's pair probabilities "
+                                 "and MFE pairs (docs/rna.md)")
+                     ->check(CLI::IsMember({"sequence", "thermo"}))
+                     ->capture_default_str();
   cmd->add_option("--init", run.init, "start from this S1 model's weights and architecture (fine-tuning)")
       ->type_name("FILE")
       ->check(CLI::ExistingFile)
       ->excludes(filters)
       ->excludes(widths)
-      ->excludes(dense);
+      ->excludes(dense)
+      ->excludes(inputs);
   add_epochs_option(cmd, run.train.epochs);
   add_batch_size_option(cmd, run.train.batch_size, "sequences per batch");
   add_lr_option(cmd, run.train.learning_rate, "Adam learning rate");

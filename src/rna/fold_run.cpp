@@ -28,6 +28,7 @@ struct FoldJob {
   std::string centroid;
   int centroid_energy = 0;
   double centroid_distance = 0.0, diversity = 0.0;
+  int mea_energy = 0;
   std::vector<int> sample_energies;
 };
 
@@ -93,8 +94,11 @@ void run_job(FoldJob& job, const RnaFoldRunOptions& o, uint64_t seed) {
   s.pair_threshold = 1e-5;
   s.samples = o.samples;
   s.seed = seed;
+  s.mea = o.mea_gamma > 0;
+  s.mea_gamma = o.mea_gamma;
   job.result = fold::fold_sequence(job.sequence, s);
   if (o.partition) finish_ensemble(job);
+  if (s.mea) job.mea_energy = fold::structure_energy(fold::encode_sequence(job.result.sequence), fold::partners_from_dot_bracket(job.result.mea.structure));
   if (!job.result.samples.empty()) {
     const auto enc = fold::encode_sequence(job.sequence);
     for (const auto& db : job.result.samples) job.sample_energies.push_back(fold::structure_energy(enc, fold::partners_from_dot_bracket(db)));
@@ -111,12 +115,12 @@ std::vector<FoldJob> read_jobs(const RnaFoldRunOptions& o) {
     for (auto& r : read_structures(o.fasta)) {
       const std::string db = r.structure.to_dot_bracket();
       if (db.find_first_not_of(".()") != std::string::npos) fail(r.where, "pseudoknotted structure: the energy model covers nested structures only");
-      jobs.push_back({r.id, r.sequence, db, {}, {}, {}, 0, 0.0, 0.0, {}});
+      jobs.push_back({r.id, r.sequence, db, {}, {}, {}, 0, 0.0, 0.0, 0, {}});
     }
   } else if (o.compare) {  // known structures may hold pseudoknots: they only score the prediction
-    for (auto& r : read_structures(o.fasta)) jobs.push_back({r.id, r.sequence, "", r.structure, {}, {}, 0, 0.0, 0.0, {}});
+    for (auto& r : read_structures(o.fasta)) jobs.push_back({r.id, r.sequence, "", r.structure, {}, {}, 0, 0.0, 0.0, 0, {}});
   } else {
-    for (auto& r : read_rna_fasta(o.fasta)) jobs.push_back({r.id, r.sequence, "", {}, {}, {}, 0, 0.0, 0.0, {}});
+    for (auto& r : read_rna_fasta(o.fasta)) jobs.push_back({r.id, r.sequence, "", {}, {}, {}, 0, 0.0, 0.0, 0, {}});
   }
   return jobs;
 }
@@ -132,10 +136,12 @@ std::string fold_side_path(const std::string& out, const std::string& suffix) {
 
 std::string rnafold_energy(double kcal) { return fold_format(" (%6.2f)", kcal); }
 
-RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
+RnaFoldRunResult fold_fasta_file(RnaFoldRunOptions o) {
   if (o.fold.max_span < 0) throw Error("--span must be >= 0");
   if (o.samples < 0) throw Error("--sample must be >= 0");
-  if (o.evaluate && (o.partition || o.samples > 0)) throw Error("--eval takes no --partition or --sample");
+  if (!(o.mea_gamma >= 0)) throw Error("--mea must be >= 0");
+  if (o.mea_gamma > 0) o.partition = true;  // as RNAfold --MEA, which implies -p
+  if (o.evaluate && (o.partition || o.samples > 0)) throw Error("--eval takes no --partition, --sample or --mea");
   if (o.evaluate && o.compare) throw Error("--eval and --compare exclude each other (--compare folds, then scores against the known structure)");
   const bool tsv = fold_ends_with(o.out, ".tsv");
   RnaFoldRunResult res;
@@ -178,16 +184,21 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
   if (tsv) {
     out.write(std::string("id\tsequence\tstructure\t") + (o.evaluate ? "energy" : "mfe") +
               (o.partition ? "\tensemble_energy\tmfe_probability\tcentroid\tdiversity" : "") +
-              (o.compare ? "\tknown_structure\tprecision\trecall\tf1" : "") + "\n");
+              (o.mea_gamma > 0 ? "\tmea" : "") + (o.compare ? "\tknown_structure\tprecision\trecall\tf1" : "") +
+              (o.compare && o.mea_gamma > 0 ? "\tmea_f1" : "") + "\n");
   }
-  double sum = 0.0, f1_sum = 0.0;
+  double sum = 0.0, f1_sum = 0.0, mea_f1_sum = 0.0;
   for (const auto& j : jobs) {
     const auto& r = j.result;
     sum += r.mfe.kcal();
-    PairScores score;
+    PairScores score, mea_score;
     if (o.compare) {
       score = pair_scores(j.known, Structure::from_dot_bracket(r.mfe.structure, j.id));
       f1_sum += score.f1;
+      if (o.mea_gamma > 0) {
+        mea_score = pair_scores(j.known, Structure::from_dot_bracket(r.mea.structure, j.id));
+        mea_f1_sum += mea_score.f1;
+      }
     }
     res.nucleotides += static_cast<int64_t>(r.sequence.size());
     if (tsv) {
@@ -196,9 +207,11 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
         row += "\t" + fold_format("%.4f", r.ensemble_energy) + "\t" + fold_format("%.6g", r.mfe_probability) + "\t" + j.centroid + "\t" +
                fold_format("%.4f", j.diversity);
       }
+      if (o.mea_gamma > 0) row += "\t" + r.mea.structure;
       if (o.compare) {
         row += "\t" + j.known.to_dot_bracket() + "\t" + fold_format("%.4f", score.precision) + "\t" +
                fold_format("%.4f", score.recall) + "\t" + fold_format("%.4f", score.f1);
+        if (o.mea_gamma > 0) row += "\t" + fold_format("%.4f", mea_score.f1);
       }
       out.write(row + "\n");
     } else {
@@ -206,6 +219,7 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
       if (o.partition) {
         rec += probability_string(static_cast<int>(r.sequence.size()), r.pairs) + fold_format(" [%6.2f]", r.ensemble_energy) + "\n";
         rec += j.centroid + fold_format(" {%6.2f", j.centroid_energy / 100.0) + fold_format(" d=%.2f}", j.centroid_distance) + "\n";
+        if (o.mea_gamma > 0) rec += r.mea.structure + fold_format(" {%6.2f", j.mea_energy / 100.0) + fold_format(" MEA=%.2f}", r.mea.expected_accuracy) + "\n";
         rec += fold_format(" frequency of mfe structure in ensemble %g;", r.mfe_probability) + fold_format(" ensemble diversity %-6.2f", j.diversity) + "\n";
       }
       if (o.compare) rec += j.known.to_dot_bracket() + " known" + fold_format(" [F1 %.4f]", score.f1) + "\n";
@@ -236,6 +250,7 @@ RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& o) {
   res.sequences = static_cast<int64_t>(jobs.size());
   res.mean_mfe = jobs.empty() ? 0.0 : sum / static_cast<double>(jobs.size());
   res.mean_f1 = jobs.empty() ? 0.0 : f1_sum / static_cast<double>(jobs.size());
+  res.mean_mea_f1 = jobs.empty() ? 0.0 : mea_f1_sum / static_cast<double>(jobs.size());
   return res;
 }
 

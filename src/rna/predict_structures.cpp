@@ -46,7 +46,7 @@ std::vector<RnaPrediction> predict_structures(S1Model& model, const std::vector<
     const size_t end = std::min(order.size(), start + bs);
     std::vector<std::string> seqs;
     for (size_t k = start; k < end; ++k) seqs.push_back(records[order[k]].sequence);
-    S1Output o = model.forward(pair_input_batch(seqs));
+    S1Output o = model.forward(model.input_batch(seqs));
     for (size_t k = start; k < end; ++k) {
       const RnaRecord& r = records[order[k]];
       const auto pixels = pixel_predictions(o, static_cast<int64_t>(k - start), static_cast<int64_t>(r.sequence.size()));

@@ -33,7 +33,7 @@ void check_sizes(const S1Config& c, const std::string& where) {
   for (auto f : c.filters) if (f > kMaxConfigSize) too_large("filter count", f);
   for (auto w : c.widths) if (w > kMaxConfigSize) too_large("filter width", w);
   for (auto h : c.hidden) if (h > kMaxConfigSize) too_large("hidden size", h);
-  double weights = 0, in = 8;
+  double weights = 0, in = static_cast<double>(c.input_channels());
   for (size_t k = 0; k < c.filters.size() && k < c.widths.size(); ++k) {
     const double w = static_cast<double>(c.widths[k]), f = static_cast<double>(c.filters[k]);
     weights += in * f * w * w + 3 * f;
@@ -52,7 +52,7 @@ void check_sizes(const S1Config& c, const std::string& where) {
 class S1NetImpl : public torch::nn::Module {
  public:
   explicit S1NetImpl(const S1Config& cfg) : config(cfg) {
-    int64_t in = 8;
+    int64_t in = cfg.input_channels();
     for (size_t k = 0; k < cfg.filters.size(); ++k) {
       const auto n = std::to_string(k);
       convs.push_back(register_module("conv" + n, torch::nn::Conv2d(torch::nn::Conv2dOptions(in, cfg.filters[k], cfg.widths[k]))));
@@ -138,7 +138,10 @@ int64_t S1Config::total_padding() const {
 }
 
 std::string S1Config::to_json() const {
-  return nlohmann::json{{"type", "rna_s1"}, {"filters", filters}, {"widths", widths}, {"hidden", hidden}}.dump();
+  nlohmann::json j{{"type", "rna_s1"}, {"filters", filters}, {"widths", widths}, {"hidden", hidden}};
+  // Sequence-only models keep the JSON (and so the files) of the models made before the key.
+  if (inputs != S1Inputs::kSequence) j["inputs"] = s1_inputs_name(inputs);
+  return j.dump();
 }
 
 S1Config S1Config::from_json(const std::string& text, const std::string& where) {
@@ -149,6 +152,7 @@ S1Config S1Config::from_json(const std::string& text, const std::string& where) 
     c.filters = j.at("filters").get<std::vector<int64_t>>();
     c.widths = j.at("widths").get<std::vector<int64_t>>();
     c.hidden = j.at("hidden").get<std::vector<int64_t>>();
+    if (j.contains("inputs")) c.inputs = parse_s1_inputs(j.at("inputs").get<std::string>(), where);
   } catch (const nlohmann::json::exception& e) {
     fail(where, std::string("bad S1 config: ") + e.what());
   }
@@ -203,13 +207,19 @@ void S1Model::save(const std::string& path) const {
 }
 
 S1Output S1Model::forward(const at::Tensor& x) {
-  if (x.dim() != 4 || x.size(1) != 8 || x.size(2) != x.size(3)) {
-    throw Error("S1 input must be (N, 8, L, L)");
+  const int64_t channels = config().input_channels();
+  if (x.dim() != 4 || x.size(1) != channels || x.size(2) != x.size(3)) {
+    throw Error("S1 input must be (N, " + std::to_string(channels) + ", L, L)");
   }
   const torch::Tensor h = impl_->net->trunk(x.to(device(), torch::kFloat));
   S1Output out;
   for (int t = 0; t < kNumBoxTypes; ++t) split_head(impl_->net->heads[static_cast<size_t>(t)]->forward(h), t, out);
   return out;
+}
+
+at::Tensor S1Model::input_batch(const std::vector<std::string>& sequences, const std::vector<const ThermoFeatures*>& thermo,
+                                int64_t pad_to) const {
+  return s1_input_batch(sequences, config().inputs, thermo, pad_to);
 }
 
 void S1Model::train(bool on) { impl_->net->train(on); }

@@ -29,6 +29,7 @@ std::string s1_run_config_json(const S1RunOptions& o, const S1Config& model_conf
                       {"num_filters", model_config.filters},
                       {"filter_width", model_config.widths},
                       {"dense_units", model_config.hidden},
+                      {"inputs", s1_inputs_name(model_config.inputs)},
                       {"epochs", t.epochs},
                       {"batch_size", t.batch_size},
                       {"lr", t.learning_rate},
@@ -58,7 +59,7 @@ S1RunResult run_s1_training(const S1RunOptions& o) {
   r.parameters = model.num_parameters();
   if (o.on_start) {
     o.on_start(std::to_string(records.size()) + " records from " + o.data + ", S1 with " + std::to_string(r.parameters) +
-               " parameters on " + o.device + ", loss weights " + o.train.loss_weights.to_string());
+               " parameters (" + s1_inputs_name(model.config().inputs) + " inputs) on " + o.device + ", loss weights " + o.train.loss_weights.to_string());
   }
   // The config goes first, so the directory of an interrupted run says how it was started.
   prepare_training_dir(o.train.out_dir, o.train.resume);

@@ -9,6 +9,7 @@
 
 #include "seqnn/rna/boxes.h"
 #include "seqnn/rna/targets.h"
+#include "seqnn/rna/thermo_input.h"
 #include "seqnn/training/metrics.h"
 #include "seqnn/training/epoch_loop.h"
 #include "seqnn/training/metrics_log.h"
@@ -31,15 +32,39 @@ struct Batch {
   S1Targets targets;
 };
 
-Batch make_batch(const std::vector<RnaRecord>& records, const std::vector<size_t>& idx) {
+// Records and, for a model with thermodynamic inputs, their engine features (one per record),
+// computed once for the whole run: folding every batch again each epoch would cost more than
+// the training step for long sequences.
+struct S1Set {
+  std::vector<RnaRecord> records;
+  std::vector<ThermoFeatures> thermo;
+};
+
+S1Set make_set(std::vector<RnaRecord> records, const S1Model& model, bool progress, const std::string& what) {
+  S1Set set{std::move(records), {}};
+  if (model.config().inputs != S1Inputs::kThermo || set.records.empty()) return set;
   std::vector<std::string> seqs;
+  for (const auto& r : set.records) seqs.push_back(r.sequence);
+  ProgressBar bar("folding " + what, static_cast<int64_t>(seqs.size()), "seq", progress);
+  set.thermo = thermo_features(seqs, [&](int64_t done) { bar.update(done); });
+  bar.finish();
+  return set;
+}
+
+Batch make_batch(const S1Model& model, const S1Set& set, const std::vector<size_t>& idx) {
+  std::vector<std::string> seqs;
+  std::vector<const ThermoFeatures*> thermo;
   std::vector<S1Targets> t;
   for (size_t k : idx) {
-    seqs.push_back(records[k].sequence);
-    t.push_back(make_targets(static_cast<int64_t>(records[k].sequence.size()), decompose(records[k].structure).boxes));
+    const RnaRecord& r = set.records[k];
+    seqs.push_back(r.sequence);
+    if (!set.thermo.empty()) thermo.push_back(&set.thermo[k]);
+    t.push_back(make_targets(static_cast<int64_t>(r.sequence.size()), decompose(r.structure).boxes));
   }
-  return {pair_input_batch(seqs), S1Targets::stack(t)};
+  return {model.input_batch(seqs, thermo), S1Targets::stack(t)};
 }
+
+std::vector<std::pair<std::string, double>> evaluate_set(S1Model& model, const S1Set& set, int64_t batch_size);
 
 // Batches of similar length: shuffle, sort by length bucket (stable), cut, shuffle batches.
 std::vector<std::vector<size_t>> bucket_batches(const std::vector<RnaRecord>& records, int64_t batch_size,
@@ -115,18 +140,17 @@ struct MetricAccumulator {
 // batch, then metrics on the fixed training subset and on the validation set.
 class S1EpochTask : public EpochTask {
  public:
-  S1EpochTask(S1Model& model, const std::vector<RnaRecord>& train, const std::vector<RnaRecord>& train_eval,
-              const std::vector<RnaRecord>& val, const S1TrainOptions& o)
+  S1EpochTask(S1Model& model, const S1Set& train, const S1Set& train_eval, const S1Set& val, const S1TrainOptions& o)
       : model_(model), train_(train), train_eval_(train_eval), val_(val), o_(o),
         optimizer_(model.parameters(), torch::optim::AdamOptions(o.learning_rate)), rng_(o.seed + 1) {}
 
   std::vector<MetricsRow> run_epoch(int64_t epoch) override {
     model_.train(true);
-    const auto batches = bucket_batches(train_, o_.batch_size, o_.bucket_width, rng_);
-    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs), static_cast<int64_t>(train_.size()), "seq",
-                    o_.progress);
+    const auto batches = bucket_batches(train_.records, o_.batch_size, o_.bucket_width, rng_);
+    ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs),
+                    static_cast<int64_t>(train_.records.size()), "seq", o_.progress);
     for (const auto& idx : batches) {
-      Batch b = make_batch(train_, idx);
+      Batch b = make_batch(model_, train_, idx);
       optimizer_.zero_grad();
       at::Tensor loss = s1_loss(model_.forward(b.x), b.targets.to(model_.device()), nullptr, o_.loss_weights);
       loss.backward();
@@ -134,8 +158,8 @@ class S1EpochTask : public EpochTask {
       bar.advance(static_cast<int64_t>(idx.size()));
     }
     bar.finish();
-    return {{epoch, "train", evaluate_s1(model_, train_eval_, o_.batch_size)},
-            {epoch, "val", evaluate_s1(model_, val_, o_.batch_size)}};
+    return {{epoch, "train", evaluate_set(model_, train_eval_, o_.batch_size)},
+            {epoch, "val", evaluate_set(model_, val_, o_.batch_size)}};
   }
 
   void save_model(const std::string& path) override { model_.save(path); }
@@ -143,14 +167,14 @@ class S1EpochTask : public EpochTask {
   torch::optim::Optimizer& optimizer() override { return optimizer_; }
   // The batch order of epoch k depends on the draws of epochs 1..k-1: replay them.
   void resumed(int64_t epoch) override {
-    for (int64_t k = 0; k < epoch; ++k) bucket_batches(train_, o_.batch_size, o_.bucket_width, rng_);
+    for (int64_t k = 0; k < epoch; ++k) bucket_batches(train_.records, o_.batch_size, o_.bucket_width, rng_);
   }
 
  private:
   S1Model& model_;
-  const std::vector<RnaRecord>& train_;
-  const std::vector<RnaRecord>& train_eval_;
-  const std::vector<RnaRecord>& val_;
+  const S1Set& train_;
+  const S1Set& train_eval_;
+  const S1Set& val_;
   const S1TrainOptions& o_;
   torch::optim::Adam optimizer_;
   std::mt19937_64 rng_;
@@ -165,17 +189,25 @@ std::vector<std::string> s1_metric_names() {
           "hloop_location_x.accuracy", "hloop_location_y.accuracy", "hloop_sm_size.accuracy", "hloop_sl_size.diff"};
 }
 
-std::vector<std::pair<std::string, double>> evaluate_s1(S1Model& model, const std::vector<RnaRecord>& records,
-                                                        int64_t batch_size) {
+namespace {
+
+std::vector<std::pair<std::string, double>> evaluate_set(S1Model& model, const S1Set& set, int64_t batch_size) {
   model.train(false);
   torch::NoGradGuard no_grad;
   std::mt19937_64 rng(0);  // fixed: only groups lengths, metrics do not depend on the order
   MetricAccumulator acc;
-  for (const auto& idx : bucket_batches(records, batch_size, 10, rng)) {
-    Batch b = make_batch(records, idx);
+  for (const auto& idx : bucket_batches(set.records, batch_size, 10, rng)) {
+    Batch b = make_batch(model, set, idx);
     acc.add(model.forward(b.x), b.targets.to(model.device()));
   }
   return acc.result();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> evaluate_s1(S1Model& model, const std::vector<RnaRecord>& records,
+                                                        int64_t batch_size) {
+  return evaluate_set(model, make_set(records, model, false, "records"), batch_size);
 }
 
 double s1_epoch_score(const std::vector<std::pair<std::string, double>>& metrics) {
@@ -217,9 +249,11 @@ S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1
   sum.train_records = static_cast<int64_t>(train.size());
   sum.validation_records = static_cast<int64_t>(val.size());
   const size_t n_eval = std::min(train.size(), static_cast<size_t>(opts.train_eval_size > 0 ? opts.train_eval_size : sum.validation_records));
-  const std::vector<RnaRecord> train_eval(train.begin(), train.begin() + static_cast<std::ptrdiff_t>(n_eval));
-
-  S1EpochTask task(model, train, train_eval, val, opts);
+  const S1Set train_set = make_set(std::move(train), model, opts.progress, "training set");
+  const auto first = [&](const auto& v) { return std::vector(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n_eval, v.size()))); };
+  const S1Set eval_set{first(train_set.records), first(train_set.thermo)};
+  const S1Set val_set = make_set(std::move(val), model, opts.progress, "validation set");
+  S1EpochTask task(model, train_set, eval_set, val_set, opts);
   TrainLoopOptions loop;
   loop.total = opts.epochs;
   loop.out_dir = opts.out_dir;

@@ -2,6 +2,7 @@
 // pair file, --sample, --eval, --span, determinism across thread counts, errors.
 #include <gtest/gtest.h>
 
+#include "seqnn/rna/fold/fold.h"
 #include "seqnn/rna/fold_run.h"
 #include "seqnn/util/strings.h"
 #include "test_helpers.h"
@@ -115,6 +116,38 @@ TEST(FoldCli, CompareScoresTheMfeStructureAgainstTheKnownOne) {
   r = seqnn::test::run_cli("rna fold --compare --eval -f " + dir.file("known.fa") + " -o " + dir.file("x.tsv") + " -q");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--eval and --compare exclude each other"), std::string::npos) << r.output;
+}
+
+// --mea: the engine's MEA structure (tested against brute force in test_fold_partition.cpp) in
+// the TSV, RNAfold --MEA's "{energy MEA=value}" line in the text format, and its F1 with --compare.
+TEST(FoldCli, MeaStructureColumnLineAndScore) {
+  seqnn::test::TempDir dir;
+  const std::string seq = "GCGGAUUUAGCUCAGUUGGGAGAGCGCCAGACUGAAGAUCUGGAGGUCCUGUGUUCGAUCCACAGAAUUCGCACCA";
+  fold::FoldSettings s;
+  s.mea = true;
+  const fold::FoldResult want = fold::fold_sequence(seq, s);
+  // The known structure is the MFE one here: the MFE scores 1, the MEA its overlap with it.
+  seqnn::test::write_text(dir.file("known.fa"), ">trna\n" + seq + "\n" + want.mfe.structure + "\n");
+  auto r = seqnn::test::run_cli("rna fold --compare --mea 1 -f " + dir.file("known.fa") + " -o " + dir.file("out.tsv") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto lines = split(seqnn::test::read_text(dir.file("out.tsv")), '\n');
+  EXPECT_EQ(lines[0], "id\tsequence\tstructure\tmfe\tensemble_energy\tmfe_probability\tcentroid\tdiversity\tmea\t"
+                      "known_structure\tprecision\trecall\tf1\tmea_f1");
+  const auto row = split(lines[1], '\t');
+  ASSERT_EQ(row.size(), 14u);
+  EXPECT_EQ(row[8], want.mea.structure);
+  EXPECT_EQ(row[12], "1.0000");
+  EXPECT_NE(r.output.find("(MEA " + row[13] + ")"), std::string::npos) << r.output;
+  seqnn::test::write_text(dir.file("seq.fa"), ">trna\n" + seq + "\n");
+  r = seqnn::test::run_cli("rna fold --mea 1 -f " + dir.file("seq.fa") + " -o " + dir.file("out.fold") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string text = seqnn::test::read_text(dir.file("out.fold"));
+  EXPECT_NE(text.find("\n" + want.mea.structure + " {"), std::string::npos) << text;
+  EXPECT_NE(text.find(" MEA="), std::string::npos) << text;
+  EXPECT_NE(text.find("frequency of mfe structure in ensemble"), std::string::npos) << "--mea implies --partition";
+  r = seqnn::test::run_cli("rna fold --mea 1 --eval -f " + dir.file("known.fa") + " -o " + dir.file("x.tsv") + " -q");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--eval takes no --partition, --sample or --mea"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -82,6 +82,30 @@ std::string write_random_table(const seqnn::test::TempDir& dir, int n, int64_t L
   return dir.file("data.tsv");
 }
 
+// --inputs thermo: the model file says so, fine-tuning keeps it, prediction folds the sequences itself.
+TEST(RnaCli, TrainAndPredictWithThermodynamicInputs) {
+  seqnn::test::TempDir dir;
+  const std::string data = write_random_table(dir, 30, 24);
+  const std::string train = "rna train --data " + data + " --num-filters 4,4 --filter-width 3,3 --dense-units 4 --epochs 1 "
+                            "--batch-size 8 --val-fraction 0.2 --threads 1 --seed 3 -q --inputs thermo --out ";
+  auto r = seqnn::test::run_cli(train + dir.file("run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(thermo inputs)"), std::string::npos) << r.output;
+  EXPECT_NE(seqnn::test::read_text(dir.file("run/config.json")).find("\"inputs\": \"thermo\""), std::string::npos);
+  EXPECT_EQ(S1Model::load(dir.file("run/model_best.pt")).config().inputs, S1Inputs::kThermo);
+  r = seqnn::test::run_cli("rna predict -q --threads 1 --model " + dir.file("run/model_best.pt") + " --fasta " + dir.file("data.fa") +
+                           " --out " + dir.file("pred.tsv") + " --truth " + data);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(split(seqnn::test::read_text(dir.file("pred.tsv")), '\n').size(), 32u);
+  r = seqnn::test::run_cli(train + dir.file("bad") + " --inputs bpp");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--inputs"), std::string::npos) << r.output;
+  r = seqnn::test::run_cli("rna train --data " + data + " --epochs 1 -q --inputs thermo --init " + dir.file("run/model_best.pt") +
+                           " --out " + dir.file("tuned"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("excludes"), std::string::npos) << r.output;
+}
+
 TEST(RnaCli, TrainPredictEvalEndToEnd) {
   seqnn::test::TempDir dir;
   const std::string data = write_random_table(dir, 40, 24);

@@ -8,11 +8,13 @@
 //   OUT.tsv: id sequence structure mfe (+ ensemble_energy mfe_probability centroid diversity)
 //   with partition: <OUT stem>.pairs.tsv, id i j probability (1-based, p >= 1e-3)
 //   with samples: <OUT stem>.samples.tsv, id sample structure energy
+//   with mea_gamma > 0 (RNAfold --MEA; implies partition): the maximum expected accuracy structure,
+//     a line "structure {energy MEA=value}" in the text format, a mea column in the .tsv
 // With evaluate, the input is structures (dot-bracket FASTA or a table with sequence and
 // structure columns) and the output is their energies in the same formats. With compare, the
 // input holds known structures too (as for evaluate) and each MFE structure is scored against
 // its known one: base-pair precision, recall and F1 (rna/evaluation.h) as extra .tsv columns, a
-// "known" line in the text format, and the mean F1 in the result.
+// "known" line in the text format, and the mean F1 in the result (and the MEA structure's F1 too).
 #include <cstdint>
 #include <string>
 
@@ -25,6 +27,7 @@ struct RnaFoldRunOptions {
   fold::FoldOptions fold;
   bool partition = false;
   int samples = 0;
+  double mea_gamma = 0.0;  // > 0: also the MEA structure with this gamma
   uint64_t seed = 0;
   bool evaluate = false;
   bool compare = false;
@@ -37,10 +40,11 @@ struct RnaFoldRunResult {
   double seconds = 0.0;       // folding time
   double mean_mfe = 0.0;      // kcal/mol
   double mean_f1 = 0.0;       // with compare: mean base-pair F1 against the known structures
+  double mean_mea_f1 = 0.0;   // with compare and mea_gamma: the same for the MEA structures
   std::string pairs_path, samples_path;  // empty unless written
 };
 
-RnaFoldRunResult fold_fasta_file(const RnaFoldRunOptions& options);
+RnaFoldRunResult fold_fasta_file(RnaFoldRunOptions options);
 
 // <stem>.<suffix>.tsv for OUT = <stem>.<ext> (or OUT without an extension).
 std::string fold_side_path(const std::string& out, const std::string& suffix);

@@ -1,8 +1,9 @@
 #pragma once
-// The S1 model: a fully convolutional 2D network over the 8 x L x L pair input (targets.h) that
+// The S1 model: a fully convolutional 2D network over the C x L x L pair input (targets.h: C = 8
+// sequence channels; thermo_input.h: 10 with the folding engine's pair probabilities) that
 // predicts, per pixel and box type, whether the pixel is in a box, where the box's top-right
 // corner is and how big the box is.
-//   input (N, 8, L, L) -> zero padding once (sum of (width - 1), split over both sides) ->
+//   input (N, C, L, L) -> zero padding once (sum of (width - 1), split over both sides) ->
 //   [conv k x k -> batch norm -> ReLU] per --num-filters / --filter-width (no padding, so the map
 //   returns to L x L) -> shared [1 x 1 conv -> ReLU] per --hidden -> one 1 x 1 head per type:
 //   on (1 logit), location x / y (12 logits each), size (11 logits + 1 scalar; internal loops
@@ -19,6 +20,7 @@
 
 #include "seqnn/rna/boxes.h"
 #include "seqnn/rna/targets.h"
+#include "seqnn/rna/thermo_input.h"
 
 namespace seqnn::rna {
 
@@ -26,6 +28,8 @@ struct S1Config {
   std::vector<int64_t> filters{32, 32, 64, 64, 64, 128, 128};  // the architecture of the seed notebook's S1 runs
   std::vector<int64_t> widths{9, 9, 9, 9, 9, 9, 9};
   std::vector<int64_t> hidden{50};
+  S1Inputs inputs = S1Inputs::kSequence;  // "inputs" in the JSON; absent = sequence (older files)
+  int64_t input_channels() const { return s1_input_channels(inputs); }
   void validate(const std::string& where = "S1 config") const;
   int64_t total_padding() const;  // sum of (width - 1)
   std::string to_json() const;
@@ -52,7 +56,10 @@ class S1Model {
   // one, in place (an optimiser over parameters() stays valid); errors name the file.
   void load_weights(const std::string& path);
 
-  S1Output forward(const at::Tensor& x);  // x: (N, 8, L, L) float
+  S1Output forward(const at::Tensor& x);  // x: (N, config().input_channels(), L, L) float
+  // The input of a batch of sequences for this model (s1_input_batch with the config's inputs).
+  at::Tensor input_batch(const std::vector<std::string>& sequences, const std::vector<const ThermoFeatures*>& thermo = {},
+                         int64_t pad_to = 0) const;
   void train(bool on = true);
   void to(const at::Device& device);
   at::Device device() const;
