@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 
+#include "seqnn/models/shipped_models.h"
 #include "seqnn/rna/evaluation.h"
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
@@ -53,7 +54,7 @@ std::string boxes_table_path(const std::string& out) {
   const size_t dot = out.rfind('.');
   const size_t slash = out.rfind('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return out + ".boxes.tsv";
-  return out.substr(0, dot) + ".boxes" + out.substr(dot);
+  return out.substr(0, dot) + ".boxes.tsv";  // a table, whatever the structures' format
 }
 
 std::string picture_file_name(const std::string& id) {
@@ -68,7 +69,8 @@ RnaPredictRunResult predict_structure_files(const RnaPredictRunOptions& o) {
   OutputGroup outputs;  // all of the run's files, or none of them
   const auto records = read_rna_fasta(o.fasta);
   const auto truth = read_truth(o.truth);
-  S1Model model = S1Model::load(o.model);
+  const StructureFormat format = o.format.empty() ? structure_format_for_path(o.out) : parse_structure_format(o.format);
+  S1Model model = S1Model::load(resolve_model_path(o.model.empty() ? kDefaultRnaModel : o.model));
   model.to(at::Device(o.device));
   ProgressBar bar("rna predict", static_cast<int64_t>(records.size()), "seq", o.progress);
   PredictStructureOptions opts = o.predict;
@@ -78,7 +80,7 @@ RnaPredictRunResult predict_structure_files(const RnaPredictRunOptions& o) {
   RnaPredictRunResult r;
   r.seconds = bar.elapsed_seconds();
   r.boxes_path = boxes_table_path(o.out);
-  write_predictions(o.out, r.boxes_path, preds);
+  write_predictions(o.out, r.boxes_path, preds, format);
   if (!o.png_dir.empty()) write_pictures(o.png_dir, preds, truth);
   double f1 = 0.0;
   for (const auto& p : preds) {

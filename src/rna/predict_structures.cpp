@@ -6,6 +6,8 @@
 #include <numeric>
 
 #include "seqnn/rna/assembly.h"
+#include "seqnn/rna/s1_pairs.h"
+#include "seqnn/util/error.h"
 #include "seqnn/rna/targets.h"
 
 namespace seqnn::rna {
@@ -26,9 +28,20 @@ RnaPrediction assemble_prediction(const std::string& id, const std::string& sequ
   Assembly a = assemble_stems(static_cast<int64_t>(sequence.size()), stems, scores);
   p.structure = a.structure;
   p.score = a.score;
-  const auto implied = decompose(p.structure).boxes;
-  for (const auto& b : p.boxes) p.in_structure.push_back(std::find(implied.begin(), implied.end(), b.box) != implied.end());
+  mark_boxes_in_structure(p);
   return p;
+}
+
+void mark_boxes_in_structure(RnaPrediction& p) {
+  const auto implied = decompose(p.structure).boxes;
+  p.in_structure.clear();
+  for (const auto& b : p.boxes) p.in_structure.push_back(std::find(implied.begin(), implied.end(), b.box) != implied.end());
+}
+
+S1Decoder parse_s1_decoder(const std::string& text, const std::string& where) {
+  if (text == "boxes") return S1Decoder::kBoxes;
+  if (text == "pairs") return S1Decoder::kPairs;
+  fail(where, "unknown decoder '" + text + "' (expected boxes or pairs)");
 }
 
 std::vector<RnaPrediction> predict_structures(S1Model& model, const std::vector<RnaRecord>& records,
@@ -50,7 +63,17 @@ std::vector<RnaPrediction> predict_structures(S1Model& model, const std::vector<
     for (size_t k = start; k < end; ++k) {
       const RnaRecord& r = records[order[k]];
       const auto pixels = pixel_predictions(o, static_cast<int64_t>(k - start), static_cast<int64_t>(r.sequence.size()));
-      out[order[k]] = assemble_prediction(r.id, r.sequence, pixels, opts.proposals);
+      RnaPrediction& p = out[order[k]];
+      p = assemble_prediction(r.id, r.sequence, pixels, opts.proposals);
+      if (opts.decoder == S1Decoder::kPairs) {
+        const auto pairs = s1_pair_probabilities(o, static_cast<int64_t>(k - start), r.sequence);
+        p.structure = s1_mea_structure(pairs, static_cast<int64_t>(r.sequence.size()), opts.gamma);
+        p.score = 0.0;
+        for (const auto& bp : p.structure.pairs()) {
+          for (const auto& q : pairs) p.score += (q.i == bp.i && q.j == bp.j) ? q.p : 0.0;  // expected correct pairs
+        }
+        mark_boxes_in_structure(p);
+      }
     }
     if (opts.progress) opts.progress(static_cast<int64_t>(end));
   }

@@ -113,15 +113,20 @@ std::vector<RnaRecord> read_structures(const std::string& path) {
   return !line.empty() && line[0] == '>' ? read_dot_bracket_fasta(path) : read_rna_table(path);
 }
 
-void write_predictions(const std::string& path, const std::string& boxes_path, const std::vector<RnaPrediction>& preds) {
+void write_predictions(const std::string& path, const std::string& boxes_path, const std::vector<RnaPrediction>& preds,
+                       StructureFormat format) {
   AtomicFile out(path), boxes(boxes_path);
-  out.write("id\tlength\tsequence\tstructure\tscore\tpairs\tboxes\n");
+  if (format == StructureFormat::kTsv) out.write("id\tlength\tsequence\tstructure\tscore\tpairs\tboxes\n");
   boxes.write("id\ttype\ti\tj\tsize_x\tsize_y\tn_proposal\tn_proposal_norm\tprob\tin_structure\n");
   for (const auto& p : preds) {
-    std::string row = p.id + "\t" + std::to_string(p.sequence.size()) + "\t" + p.sequence + "\t" + p.structure.to_dot_bracket() + "\t";
-    append_number(row, p.score);
-    row += "\t" + std::to_string(p.structure.num_pairs()) + "\t" + std::to_string(p.boxes.size()) + "\n";
-    out.write(row);
+    if (format == StructureFormat::kTsv) {
+      std::string row = p.id + "\t" + std::to_string(p.sequence.size()) + "\t" + p.sequence + "\t" + p.structure.to_dot_bracket() + "\t";
+      append_number(row, p.score);
+      row += "\t" + std::to_string(p.structure.num_pairs()) + "\t" + std::to_string(p.boxes.size()) + "\n";
+      out.write(row);
+    } else {
+      out.write(format_structure(p.id, p.sequence, p.structure, format));
+    }
     for (size_t k = 0; k < p.boxes.size(); ++k) {
       const auto& b = p.boxes[k];
       std::string r = p.id + "\t" + box_type_name(b.box.type) + "\t" + std::to_string(b.box.i) + "\t" + std::to_string(b.box.j) +

@@ -97,6 +97,10 @@ TEST(RnaCli, TrainAndPredictWithThermodynamicInputs) {
                            " --out " + dir.file("pred.tsv") + " --truth " + data);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(split(seqnn::test::read_text(dir.file("pred.tsv")), '\n').size(), 32u);
+  r = seqnn::test::run_cli("rna predict -q --threads 1 --model " + dir.file("run/model_best.pt") + " --fasta " + dir.file("data.fa") +
+                           " --out " + dir.file("pairs.db") + " --decoder pairs --gamma 4");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_structures(dir.file("pairs.db")).size(), 30u);
   r = seqnn::test::run_cli(train + dir.file("bad") + " --inputs bpp");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--inputs"), std::string::npos) << r.output;
@@ -273,6 +277,7 @@ TEST(RnaRun, ScoreStructuresMeansRowsAndBoxes) {
 TEST(RnaRun, PredictFromFiles) {
   EXPECT_EQ(boxes_table_path("out/pred.tsv"), "out/pred.boxes.tsv");
   EXPECT_EQ(boxes_table_path("run.d/pred"), "run.d/pred.boxes.tsv");
+  EXPECT_EQ(boxes_table_path("out/pred.ct"), "out/pred.boxes.tsv");
   EXPECT_EQ(picture_file_name("chr1:5-9 x/y"), "chr1_5-9_x_y");
   seqnn::test::TempDir dir;
   const std::string data = write_random_table(dir, 6, 20);
@@ -304,6 +309,35 @@ TEST(RnaRun, PredictFromFiles) {
   ev.pred = o.out;
   ev.progress = false;
   EXPECT_NEAR(evaluate_structure_files(ev).mean_f1, r.mean_f1, 1e-12);
+  // The same structures as dot-bracket FASTA (by the extension) read back equal to the table's.
+  o.out = dir.file("pred.db");
+  o.png_dir.clear();
+  predict_structure_files(o);
+  const auto table = read_rna_table(dir.file("pred.tsv")), db = read_structures(o.out);
+  ASSERT_EQ(db.size(), table.size());
+  for (size_t k = 0; k < db.size(); ++k) EXPECT_EQ(db[k].structure.to_dot_bracket(), table[k].structure.to_dot_bracket()) << k;
+  o.format = "ct";
+  o.out = dir.file("pred.txt");
+  predict_structure_files(o);
+  EXPECT_EQ(seqnn::test::read_text(o.out).substr(0, 3), "20\t");
+  o.format = "fasta";
+  EXPECT_EQ(seqnn::test::error_of([&] { predict_structure_files(o); }),
+            "--format: unknown structure format 'fasta' (expected tsv, dotbracket, bpseq or ct)");
+}
+
+// The three text formats written out by hand for GGAAAAACC paired as ((.....)).
+TEST(RnaStructureFormats, DotBracketBpseqAndCtByHand) {
+  const Structure s = Structure::from_dot_bracket("((.....))");
+  EXPECT_EQ(format_structure("hp", "GGAAAAACC", s, StructureFormat::kDotBracket), ">hp\nGGAAAAACC\n((.....))\n");
+  EXPECT_EQ(format_structure("hp", "GGAAAAACC", s, StructureFormat::kBpseq),
+            "# hp\n1 G 9\n2 G 8\n3 A 0\n4 A 0\n5 A 0\n6 A 0\n7 A 0\n8 C 2\n9 C 1\n");
+  EXPECT_EQ(format_structure("hp", "GGAAAAACC", s, StructureFormat::kCt),
+            "9\thp\n1\tG\t0\t2\t9\t1\n2\tG\t1\t3\t8\t2\n3\tA\t2\t4\t0\t3\n4\tA\t3\t5\t0\t4\n5\tA\t4\t6\t0\t5\n"
+            "6\tA\t5\t7\t0\t6\n7\tA\t6\t8\t0\t7\n8\tC\t7\t9\t2\t8\n9\tC\t8\t0\t1\t9\n");
+  EXPECT_EQ(structure_format_for_path("a/b.bpseq"), StructureFormat::kBpseq);
+  EXPECT_EQ(structure_format_for_path("a/b.ct"), StructureFormat::kCt);
+  EXPECT_EQ(structure_format_for_path("a/b.tsv"), StructureFormat::kTsv);
+  EXPECT_EQ(structure_format_for_path("a/b.fa"), StructureFormat::kDotBracket);
 }
 
 TEST(RnaCli, BadInputGivesOneLineErrors) {

@@ -13,13 +13,17 @@ namespace seqnn::rna {
 
 // RNA sequences of a FASTA file (no structures); errors name file:line; an empty file is an error.
 std::vector<RnaRecord> read_rna_fasta(const std::string& path);
-// OUT.tsv -> OUT.boxes.tsv (OUT -> OUT.boxes.tsv without an extension).
+// OUT.tsv -> OUT.boxes.tsv, OUT.ct -> OUT.boxes.tsv (OUT -> OUT.boxes.tsv without an extension).
 std::string boxes_table_path(const std::string& out);
 // A record id as a file name: characters other than letters, digits, '-', '_', '.' become '_'.
 std::string picture_file_name(const std::string& id);
 
+// The shipped model `rna predict` uses when no --model is given (models/rna/s1.md).
+constexpr const char* kDefaultRnaModel = "rna/s1";
+
 struct RnaPredictRunOptions {
-  std::string model, fasta, out;
+  std::string model, fasta, out;  // model: a file or a shipped name; empty = kDefaultRnaModel
+  std::string format;             // tsv | dotbracket | bpseq | ct; empty = from out's extension
   std::string png_dir;  // optional: one <id>.png per sequence
   std::string truth;    // optional: known structures by id (table or dot-bracket FASTA)
   std::string device = "cpu";

@@ -14,8 +14,16 @@
 
 namespace seqnn::rna {
 
+// How S1's output becomes a structure: "boxes" assembles the kept stem boxes exactly
+// (assembly.h); "pairs" takes the MEA structure over the stem heads' base-pair posteriors
+// (s1_pairs.h), which keeps the single pairs and short stems the box votes lose.
+enum class S1Decoder { kBoxes, kPairs };
+S1Decoder parse_s1_decoder(const std::string& text, const std::string& where = "--decoder");
+
 struct PredictStructureOptions {
   ProposalOptions proposals;
+  S1Decoder decoder = S1Decoder::kBoxes;
+  double gamma = 1.0;  // pairs decoder: weight of pairs against unpaired bases
   int64_t batch_size = 8;
   std::function<void(int64_t done)> progress;  // called after each batch
 };
@@ -26,6 +34,9 @@ std::vector<RnaPrediction> predict_structures(S1Model& model, const std::vector<
 // Boxes + assembly for one sequence's pixel predictions.
 RnaPrediction assemble_prediction(const std::string& id, const std::string& sequence, const PixelPredictions& pixels,
                                   const ProposalOptions& opts);
+
+// Sets in_structure: which of p.boxes are boxes of p.structure's decomposition.
+void mark_boxes_in_structure(RnaPrediction& p);
 
 // The pairing map as a picture: upper triangle - true pairs (black) and true boxes (green
 // outlines), predicted boxes (red stem, blue internal loop, orange hairpin outlines); lower

@@ -14,6 +14,7 @@
 
 #include "seqnn/rna/proposals.h"
 #include "seqnn/rna/structure.h"
+#include "seqnn/rna/structure_formats.h"
 
 namespace seqnn::rna {
 
@@ -41,9 +42,11 @@ struct RnaPrediction {
   double score = 0.0;             // assembly score
 };
 
-// OUT.tsv: id, length, sequence, structure, score, pairs, boxes (readable by read_rna_table); the box table goes to boxes_path
+// OUT.tsv: id, length, sequence, structure, score, pairs, boxes (readable by read_rna_table), or
+// the structures in another format (structure_formats.h); the box table goes to boxes_path
 // (id, type, i, j, size_x, size_y, n_proposal, n_proposal_norm, prob, in_structure; 0-based).
-void write_predictions(const std::string& path, const std::string& boxes_path, const std::vector<RnaPrediction>& preds);
+void write_predictions(const std::string& path, const std::string& boxes_path, const std::vector<RnaPrediction>& preds,
+                       StructureFormat format = StructureFormat::kTsv);
 // Reads a box table written by write_predictions (for `seqnn rna eval --boxes`).
 std::vector<std::pair<std::string, Box>> read_box_table(const std::string& path);
 
