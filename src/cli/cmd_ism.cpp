@@ -18,6 +18,7 @@ struct IsmArgs {
   int64_t start = 0, end = -1;
   int64_t batch_size = 64, chunk = 16;
   bool resume = false;
+  std::string shard;
   ResumeOptions resume_settings;  // filled from the parsed flags
 };
 
@@ -37,6 +38,7 @@ void run_ism(const IsmArgs& a) {
   opts.input_name = a.fasta;
   opts.show_progress = !a.common.quiet;
   opts.resume = a.resume_settings;
+  opts.shard = shard_from_flag(a.shard);
   Model model = Model::load(a.model);
   auto source = fasta_source(a.fasta);
   const IsmStreamResult r = ism_stream(model, *source, opts);
@@ -72,6 +74,7 @@ void register_ism(CLI::App& app) {
   add_chunk_option(cmd, a->chunk, "sequences mutated at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);
   add_stream_resume_flag(cmd, a->resume);
+  add_shard_option(cmd, a->shard);
   add_common_options(cmd, a->common);
   cmd->callback([a, cmd] {
     a->resume_settings = resume_options(*cmd, a->resume);

@@ -21,6 +21,7 @@ struct PredictArgs {
   int64_t batch_size = 64;
   int64_t chunk = 4096;
   bool resume = false;
+  std::string shard;
   ResumeOptions resume_settings;  // filled from the parsed flags
 };
 
@@ -38,6 +39,7 @@ void run_predict(const PredictArgs& a) {
   opts.input_name = a.input.name();
   opts.show_progress = !a.common.quiet;
   opts.resume = a.resume_settings;
+  opts.shard = shard_from_flag(a.shard);
   const PredictStreamResult r = predict_stream(model, *source, opts);
 
   if (r.resumed > 0) std::fprintf(stderr, "seqnn predict: resumed after %lld sequences\n", static_cast<long long>(r.resumed));
@@ -77,6 +79,7 @@ void register_predict(CLI::App& app) {
       ->capture_default_str();
   add_mc_options(cmd, a->mc, /*with_pairing=*/false);
   add_stream_resume_flag(cmd, a->resume);
+  add_shard_option(cmd, a->shard);
   add_common_options(cmd, a->common);
   cmd->callback([a, cmd] {
     a->resume_settings = resume_options(*cmd, a->resume);

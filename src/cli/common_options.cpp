@@ -206,6 +206,15 @@ CLI::Option* add_stream_resume_flag(CLI::App* cmd, bool& resume) {
                        "gives the uninterrupted run's bytes)");
 }
 
+CLI::Option* add_shard_option(CLI::App* cmd, std::string& shard) {
+  return cmd->add_option("--shard", shard,
+                         "run shard i of N (0 <= i < N): one contiguous block of the input, plus OUT.shard.json; "
+                         "seqnn merge joins the shards into the unsharded output")
+      ->type_name("TEXT");
+}
+
+ShardSpec shard_from_flag(const std::string& shard) { return shard.empty() ? ShardSpec{} : parse_shard(shard); }
+
 ResumeOptions resume_options(const CLI::App& cmd, bool resume) {
   ResumeOptions o;
   o.resume = resume;
@@ -247,6 +256,7 @@ void register_all_commands(CLI::App& app) {
   register_deepseq(app);
   register_rna(app);
   register_mhc(app);
+  register_merge(app);
 }
 
 }  // namespace seqnn::cli

@@ -14,6 +14,7 @@
 
 #include "seqnn/inference/mc_dropout.h"
 #include "seqnn/util/resume.h"
+#include "seqnn/util/shard.h"
 
 namespace seqnn::cli {
 
@@ -68,6 +69,10 @@ CLI::Option* add_val_fraction_option(CLI::App* cmd, double& fraction);
 CLI::Option* add_resume_flag(CLI::App* cmd, bool& resume);
 // --resume for the streaming commands (predict, ism, score-variants), which journal every run.
 CLI::Option* add_stream_resume_flag(CLI::App* cmd, bool& resume);
+// --shard i/N for the streaming commands: run block i of N of the input and write OUT.shard.json
+// (seqnn/util/shard.h; `seqnn merge` joins the shards). Parse with parse_shard ("" = unsharded).
+CLI::Option* add_shard_option(CLI::App* cmd, std::string& shard);
+ShardSpec shard_from_flag(const std::string& shard);
 // What a resumed streaming run must share with the interrupted one (seqnn/util/resume.h): every
 // flag's value but --resume's and --quiet's, the size and modification time of every input file,
 // and the seqnn version.
@@ -108,5 +113,6 @@ void register_experiments(CLI::App& app);  // cmd_experiments.cpp: marginalize |
 void register_deepseq(CLI::App& app);  // cmd_deepseq.cpp: train | score | weights
 void register_rna(CLI::App& app);  // cmd_rna.cpp: train | predict | eval
 void register_mhc(CLI::App& app);  // cmd_mhc.cpp: train | predict
+void register_merge(CLI::App& app);  // cmd_merge.cpp: joins --shard outputs
 
 }  // namespace seqnn::cli

@@ -6,6 +6,7 @@
 #include "seqnn/inference/prediction_writer.h"
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/shard.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/resume.h"
@@ -87,9 +88,12 @@ std::unique_ptr<SequenceSource> open_sequence_input(const SequenceInput& input, 
                     input.summit ? WindowCentre::kSummit : WindowCentre::kInterval);
 }
 
-PredictStreamResult predict_stream(Model& model, SequenceSource& source, const PredictStreamOptions& opts) {
+PredictStreamResult predict_stream(Model& model, SequenceSource& input, const PredictStreamOptions& opts) {
   OutputGroup outputs;  // all of the run's files, or none of them
   if (opts.predict.batch_size <= 0 || opts.chunk <= 0) throw Error("--batch-size and --chunk must be positive");
+  // A shard runs whole batches of the unsharded run: the same rows, MC masks included.
+  ShardedInput sharded(input, opts.shard, opts.predict.batch_size, opts.input_name);
+  SequenceSource& source = sharded.source();
   const ModelInfo info = model.info();
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
   ResumableRun run(opts.out, opts.resume.settings, opts.resume.resume);  // outlives the writers' files
@@ -140,6 +144,7 @@ PredictStreamResult predict_stream(Model& model, SequenceSource& source, const P
   result.seconds = bar.elapsed_seconds();
   outputs.commit();
   run.finish();
+  if (opts.shard.sharded()) write_shard_manifest("predict", opts.shard, sharded.begin, sharded.end, input.total(), opts.out, result.files);
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include "seqnn/inference/output_columns.h"
 #include "seqnn/sequence/encoding.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/shard.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/atomic_file.h"
 #include "seqnn/util/resume.h"
@@ -39,9 +40,12 @@ void skip_resumed(const ResumableRun& run, SequenceSource& source, int64_t chunk
 
 }  // namespace
 
-IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStreamOptions& opts) {
+IsmStreamResult ism_stream(Model& model, SequenceSource& input, const IsmStreamOptions& opts) {
   OutputGroup outputs;  // all of the run's files, or none of them
   if (opts.chunk <= 0) throw Error("--chunk must be positive");
+  // A shard runs whole chunks of the unsharded run (each chunk is one ism() call).
+  ShardedInput sharded(input, opts.shard, opts.chunk, opts.input_name);
+  SequenceSource& source = sharded.source();
   if (opts.ism.predict.batch_size <= 0) throw Error("--batch-size must be positive");
   const ModelInfo info = model.info();
   const Alphabet alphabet = Alphabet::from_name(info.alphabet);
@@ -90,6 +94,7 @@ IsmStreamResult ism_stream(Model& model, SequenceSource& source, const IsmStream
   result.seconds = bar.elapsed_seconds();
   outputs.commit();
   run.finish();
+  if (opts.shard.sharded()) write_shard_manifest("ism", opts.shard, sharded.begin, sharded.end, input.total(), opts.out, result.files);
   return result;
 }
 

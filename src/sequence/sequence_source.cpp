@@ -1,5 +1,8 @@
 #include "seqnn/sequence/sequence_source.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -76,7 +79,45 @@ class BedSource final : public SequenceSource {
   int64_t total_;
 };
 
+class RangeSource final : public SequenceSource {
+ public:
+  RangeSource(SequenceSource& inner, int64_t begin, int64_t end) : inner_(inner), begin_(begin), end_(end) {}
+
+  bool next(int64_t max_items, SequenceChunk& chunk) override {
+    for (SequenceChunk skipped; pos_ < begin_;) {
+      if (!inner_.next(std::min<int64_t>(begin_ - pos_, 4096), skipped)) return false;
+      pos_ += static_cast<int64_t>(skipped.sequences.size());
+    }
+    const int64_t want = std::min(max_items, end_ - pos_);
+    if (want <= 0) {
+      chunk.sequences.clear();
+      chunk.labels.rows.clear();
+      chunk.where.clear();
+      return false;
+    }
+    const bool got = inner_.next(want, chunk);
+    pos_ += static_cast<int64_t>(chunk.sequences.size());
+    return got;
+  }
+  int64_t total() const override { return end_ - begin_; }
+
+ private:
+  SequenceSource& inner_;
+  int64_t begin_, end_, pos_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<SequenceSource> record_range_source(SequenceSource& inner, int64_t begin, int64_t end) {
+  return std::make_unique<RangeSource>(inner, begin, end);
+}
+
+ShardedInput::ShardedInput(SequenceSource& input, const ShardSpec& shard, int64_t align, const std::string& input_name)
+    : end(input.total()), input_(input) {
+  if (!shard.sharded()) return;
+  std::tie(begin, end) = checked_shard_range(input.total(), shard, align, input_name, "sequences");
+  view_ = record_range_source(input, begin, end);
+}
 
 std::unique_ptr<SequenceSource> fasta_source(const std::string& path) { return std::make_unique<FastaSource>(path); }
 

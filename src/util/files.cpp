@@ -81,4 +81,11 @@ void check_output_target(const std::string& path) {
   }
 }
 
+std::string output_stem(const std::string& out) {
+  for (const std::string ext : {".vcf.gz", ".vcf", ".tsv", ".npy"}) {
+    if (out.size() >= ext.size() && out.compare(out.size() - ext.size(), ext.size(), ext) == 0) return out.substr(0, out.size() - ext.size());
+  }
+  return out;
+}
+
 }  // namespace seqnn

@@ -2,6 +2,7 @@
 
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/files.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/strings.h"
 #include "seqnn/variants/skip_log.h"
@@ -57,13 +58,6 @@ int64_t variant_window_length(int64_t requested, const ModelInfo& info) {
   const int64_t length = requested > 0 ? requested : info.input_length.value_or(0);
   if (length <= 0) throw Error("the model has no fixed input length: give --length");
   return length;
-}
-
-std::string output_stem(const std::string& out) {
-  for (const char* ext : {".vcf.gz", ".vcf", ".tsv", ".npy"}) {
-    if (ends_with(out, ext)) return out.substr(0, out.size() - std::string(ext).size());
-  }
-  return out;
 }
 
 VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& vcf, const VcfScoringOptions& opts) {

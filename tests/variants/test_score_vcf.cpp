@@ -3,6 +3,7 @@
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/strings.h"
+#include "seqnn/util/files.h"
 #include "seqnn/variants/score_vcf.h"
 #include "seqnn/variants/skip_log.h"
 #include "test_helpers.h"

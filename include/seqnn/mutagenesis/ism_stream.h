@@ -11,6 +11,7 @@
 #include "seqnn/mutagenesis/ism_writer.h"
 #include "seqnn/sequence/sequence_source.h"
 #include "seqnn/util/resume.h"
+#include "seqnn/util/shard.h"
 
 namespace seqnn {
 
@@ -23,6 +24,7 @@ struct IsmStreamOptions {
   std::string input_name;            // names the input in errors ("in.fa: no sequences")
   bool show_progress = true;         // progress bar on stderr
   ResumeOptions resume;              // checkpoints after every chunk; --resume continues from the last
+  ShardSpec shard;                   // a block of whole chunks (util/shard.h) and OUT.shard.json
 };
 
 struct IsmStreamResult {

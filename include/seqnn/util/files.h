@@ -26,4 +26,8 @@ void register_input_file(const std::string& path);
 // would replace such a file with a regular one).
 void check_output_target(const std::string& path);
 
+// OUT without its output extension (.vcf.gz, .vcf, .tsv, .npy): the stem side files are named
+// after (OUT.skipped.tsv, OUT.sd.tsv, OUT.shard.json's files).
+std::string output_stem(const std::string& out);
+
 }  // namespace seqnn

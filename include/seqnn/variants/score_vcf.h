@@ -43,7 +43,4 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
 // input length), else the model's input length; an error when neither gives one.
 int64_t variant_window_length(int64_t requested, const ModelInfo& info);
 
-// OUT without its output extension (.vcf.gz, .vcf, .tsv, .npy).
-std::string output_stem(const std::string& out);
-
 }  // namespace seqnn
