@@ -328,7 +328,7 @@ Inputs* CliBadInput::inputs_ = nullptr;
 
 // Each input of each command, with X for the file probed and the valid file's truncated form.
 struct InputUse {
-  std::string args;       // X = the probed file, {o} = the output directory
+  std::string args;       // " X " = the probed file, {o} = the output directory
   std::string truncated;  // a cut-short version of a valid file of this format
   std::string cut_needle = "truncated";
   std::string dir = "";   // where garbage.bin, empty, a_directory live (set by the test)
@@ -342,7 +342,7 @@ enum Kinds { kGarbage = 1, kCut = 2, kBasic = 4 };
 std::vector<Probe> broken_file_probes(const InputUse& use, int kinds) {
   auto with = [&](const std::string& file, std::vector<std::string> needles) {
     std::string args = use.args;
-    replace_all(args, "X", file);
+    replace_all(args, " X ", " " + file + " ");  // the token only: a temporary directory's name may hold an X
     needles.insert(needles.begin(), file);
     return Probe{args, needles};
   };

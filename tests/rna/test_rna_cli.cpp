@@ -194,7 +194,7 @@ TEST(RnaRun, S1TrainingFromFiles) {
   const S1RunResult r = run_s1_training(o);
   EXPECT_EQ(r.records_read, 25);
   EXPECT_EQ(r.summary.train_records + r.summary.validation_records, 25);
-  EXPECT_EQ(started.find("25 records from " + o.data + ", S1 with " + std::to_string(r.parameters) + " parameters on cpu"), 0u)
+  EXPECT_EQ(started.find("25 records from " + o.data + ", S1 with " + std::to_string(r.parameters) + " parameters (sequence inputs) on cpu"), 0u)
       << started;
   double on = 0.0;
   for (const auto& [k, v] : r.summary.best_validation) on += ends_with(k, "_on.auroc") ? v / 3.0 : 0.0;
