@@ -4,7 +4,7 @@
 # and MFE pairs as input channels, (c) the engine's MFE structure, (d) its MEA structure (gamma 1),
 # and RNAfold 2.7.1's MFE from ../shared/data for reference. Both S1 variants get the same recipe:
 # pre-trained on chr20 MFE segments, fine-tuned on the other families (bench/rna_family_split.py).
-#   BUILD=build OUT=bench_out/rna_family THREADS=2 bench/rna_family_cv.sh          # all 7 families
+#   BUILD=build OUT=bench_out/rna_family THREADS=2 bench/rna_family_cv.sh          # all 7 families (docs/benchmarks.md)
 #   FAMILIES="tRNA 23s" EPOCHS=1 PRE_N=500 bench/rna_family_cv.sh                   # a smoke run
 # Results: $OUT/summary.tsv (family, n, f1 per method) and the per-sequence scores under $OUT/FAMILY.
 set -euo pipefail
@@ -13,12 +13,12 @@ DATA=${DATA:-../shared/data/rna}
 OUT=${OUT:-/tmp/seqnn_rna_family}
 FAMILIES=${FAMILIES:-5s srp tRNA tmRNA grp1 16s 23s}
 VARIANTS=${VARIANTS:-sequence thermo}
-FILTERS=${FILTERS:-16,16,32,32}
+FILTERS=${FILTERS:-8,8,16,16}
 WIDTHS=${WIDTHS:-7,7,7,7}
-PRE_N=${PRE_N:-4000}
+PRE_N=${PRE_N:-3000}
 PRE_EPOCHS=${PRE_EPOCHS:-2}
-EPOCHS=${EPOCHS:-4}
-PER_FAMILY=${PER_FAMILY:-200}
+EPOCHS=${EPOCHS:-2}
+PER_FAMILY=${PER_FAMILY:-150}
 MAXLEN=${MAXLEN:-400}
 THREADS=${THREADS:-2}
 PREDICT_ARGS=${PREDICT_ARGS:---min-pixel-prob 0.2 --min-norm 0.05}
