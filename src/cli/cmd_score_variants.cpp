@@ -20,6 +20,7 @@ struct ScoreVariantsArgs {
   int64_t batch_size = 64;
   int64_t chunk = 1024;
   bool resume = false;
+  std::string shard;
   ResumeOptions resume_settings;  // filled from the parsed flags
 };
 
@@ -38,6 +39,7 @@ VcfScoringOptions scoring_options(const ScoreVariantsArgs& a, const ModelInfo& i
   o.input_name = a.vcf;
   o.show_progress = !a.common.quiet;
   o.resume = a.resume_settings;
+  o.shard = shard_from_flag(a.shard);
   return o;
 }
 
@@ -85,6 +87,7 @@ void register_score_variants(CLI::App& app) {
   add_chunk_option(cmd, a->chunk, "variants read and scored at a time (bounds memory)");
   add_mc_options(cmd, a->mc, /*with_pairing=*/true);
   add_stream_resume_flag(cmd, a->resume);
+  add_shard_option(cmd, a->shard);
   add_common_options(cmd, a->common);
   cmd->callback([a, cmd] {
     a->resume_settings = resume_options(*cmd, a->resume);

@@ -23,6 +23,28 @@ std::string file_of(const std::string& main, const std::string& suffix) { return
 
 std::string shard_name(const ShardManifest& m) { return "shard " + m.shard.to_string() + " (" + m.out + ")"; }
 
+std::vector<std::string> required_suffixes(const ShardManifest& m) {
+  std::vector<std::string> out;
+  for (const auto& f : m.files) {
+    if (!f.optional) out.push_back(f.suffix);
+  }
+  return out;
+}
+
+// Each file of the merged output and the shards' parts of it, in the first shard's order; an
+// optional file (a skip list) is merged from the shards that wrote one, and written when any did.
+std::vector<std::pair<std::string, std::vector<std::string>>> merge_plan(const std::vector<ShardManifest>& shards) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> plan;
+  for (const auto& m : shards) {
+    for (const auto& f : m.files) {
+      auto it = std::find_if(plan.begin(), plan.end(), [&](const auto& p) { return p.first == f.suffix; });
+      if (it == plan.end()) it = plan.insert(plan.end(), {f.suffix, {}});
+      it->second.push_back(file_of(m.out, f.suffix));
+    }
+  }
+  return plan;
+}
+
 // Every shard present once, finished, whole, the blocks tiling the input; sorted by index.
 std::vector<ShardManifest> checked_manifests(const std::vector<std::string>& outputs) {
   if (outputs.empty()) throw Error("merge: no shard outputs given");
@@ -50,9 +72,8 @@ std::vector<ShardManifest> checked_manifests(const std::vector<std::string>& out
   for (const ShardManifest& m : shards) {
     if (m.begin != next) throw Error("merge: " + shard_name(m) + " starts at record " + std::to_string(m.begin) + ", not " + std::to_string(next));
     next = m.end;
-    if (m.files.size() != first.files.size()) throw Error("merge: " + shard_name(m) + " wrote other files than " + shard_name(first));
+    if (required_suffixes(m) != required_suffixes(first)) throw Error("merge: " + shard_name(m) + " wrote other files than " + shard_name(first));
     for (size_t f = 0; f < m.files.size(); ++f) {
-      if (m.files[f].suffix != first.files[f].suffix) throw Error("merge: " + shard_name(m) + " wrote other files than " + shard_name(first));
       const std::string path = file_of(m.out, m.files[f].suffix);
       std::error_code ec;
       const auto bytes = std::filesystem::file_size(path, ec);
@@ -113,10 +134,8 @@ MergeResult merge_shards(const std::vector<std::string>& shard_outputs, const st
   r.command = shards.front().command;
   r.shards = static_cast<int64_t>(shards.size());
   r.records = shards.front().records;
-  for (const ShardFile& f : shards.front().files) {
-    std::vector<std::string> parts;
-    for (const auto& m : shards) parts.push_back(file_of(m.out, f.suffix));
-    const std::string target = file_of(out, f.suffix);
+  for (const auto& [suffix, parts] : merge_plan(shards)) {
+    const std::string target = file_of(out, suffix);
     if (ends_with_text(target, ".npy")) {
       merge_npy(parts, target);
     } else if (ends_with_text(target, ".tsv")) {

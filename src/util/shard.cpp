@@ -62,10 +62,15 @@ std::string shard_file_suffix(const std::string& main, const std::string& path) 
 std::string shard_manifest_path(const std::string& out) { return out + ".shard.json"; }
 
 void write_shard_manifest(const std::string& command, const ShardSpec& shard, int64_t begin, int64_t end,
-                          int64_t records, const std::string& out, const std::vector<std::string>& files) {
+                          int64_t records, const std::string& out, const std::vector<std::string>& files,
+                          const std::vector<std::string>& optional_files) {
   nlohmann::json files_json = nlohmann::json::array();
   for (const auto& f : files) {
     files_json.push_back({{"suffix", shard_file_suffix(out, f)}, {"bytes", static_cast<int64_t>(std::filesystem::file_size(f))}});
+  }
+  for (const auto& f : optional_files) {
+    files_json.push_back({{"suffix", shard_file_suffix(out, f)}, {"bytes", static_cast<int64_t>(std::filesystem::file_size(f))},
+                          {"optional", true}});
   }
   const nlohmann::json j{{"seqnn_shard", 1}, {"command", command}, {"shard", shard.index}, {"of", shard.count},
                          {"begin", begin}, {"end", end}, {"records", records}, {"files", files_json}};
@@ -91,7 +96,9 @@ ShardManifest read_shard_manifest(const std::string& out) {
     m.begin = j.at("begin").get<int64_t>();
     m.end = j.at("end").get<int64_t>();
     m.records = j.at("records").get<int64_t>();
-    for (const auto& f : j.at("files")) m.files.push_back({f.at("suffix").get<std::string>(), f.at("bytes").get<int64_t>()});
+    for (const auto& f : j.at("files")) {
+      m.files.push_back({f.at("suffix").get<std::string>(), f.at("bytes").get<int64_t>(), f.value("optional", false)});
+    }
   } catch (const nlohmann::json::exception& e) {
     fail(path, std::string("bad shard manifest: ") + e.what());
   }

@@ -1,7 +1,11 @@
 #include "seqnn/variants/score_vcf.h"
 
+#include <algorithm>
+#include <filesystem>
+
 #include "seqnn/sequence/fasta.h"
 #include "seqnn/util/error.h"
+#include "seqnn/util/shard.h"
 #include "seqnn/util/files.h"
 #include "seqnn/util/progress.h"
 #include "seqnn/util/strings.h"
@@ -20,6 +24,29 @@ std::vector<Variant> next_chunk(VcfReader& vcf, int64_t max, bool& more) {
   Variant v;
   while (more && static_cast<int64_t>(chunk.size()) < max && (more = vcf.next(v))) chunk.push_back(v);
   return chunk;
+}
+
+// A shard's block of whole chunks: counted in a first pass over the VCF, then the variants before
+// it read past. The reader then stands at the block's first variant.
+struct VcfBlock {
+  int64_t begin = 0, end = -1, total = -1;  // end < 0: the whole VCF (not sharded)
+};
+
+VcfBlock enter_shard(VcfReader& vcf, const VcfScoringOptions& opts) {
+  for (const std::string ext : {".vcf", ".vcf.gz"}) {
+    if (opts.out.size() >= ext.size() && opts.out.compare(opts.out.size() - ext.size(), ext.size(), ext) == 0) {
+      throw Error("--shard: " + opts.out + ": shards write .tsv or .npy (merging VCF shards is not built yet)");
+    }
+  }
+  int64_t total = 0;
+  {
+    VcfReader counter(vcf.path());
+    for (Variant v; counter.next(v);) ++total;
+  }
+  const auto [begin, end] = checked_shard_range(total, opts.shard, opts.chunk, opts.input_name, "variants");
+  Variant v;
+  for (int64_t k = 0; k < begin; ++k) vcf.next(v);
+  return {begin, end, total};
 }
 
 ResumePoint resume_point(const VcfScoringResult& r, const SkipLog& skipped) {
@@ -70,12 +97,16 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
   ResumableRun run(opts.out, opts.resume.settings, opts.resume.resume);  // outlives the writers' files
   auto writer = make_variant_writer(opts.out, layout);
   SkipLog skipped(output_stem(opts.out) + ".skipped.tsv");
-  ProgressBar bar("score-variants", 0, "var", opts.show_progress);
+  // A shard scores whole chunks of the unsharded run (a chunk's scores do not depend on the others).
+  VcfBlock block;
+  if (opts.shard.sharded()) block = enter_shard(vcf, opts);
+  ProgressBar bar("score-variants", block.end >= 0 ? block.end - block.begin : 0, "var", opts.show_progress);
   VcfScoringResult result;
   skip_resumed(run, vcf, result, skipped);
   bar.update(result.read);
   bool more = true;
-  for (auto chunk = next_chunk(vcf, opts.chunk, more); !chunk.empty(); chunk = next_chunk(vcf, opts.chunk, more)) {
+  auto chunk_size = [&] { return block.end < 0 ? opts.chunk : std::min(opts.chunk, block.end - block.begin - result.read); };
+  for (auto chunk = next_chunk(vcf, chunk_size(), more); !chunk.empty(); chunk = next_chunk(vcf, chunk_size(), more)) {
     // Everything before this chunk is written: a resumed run starts here (never past the last chunk).
     run.checkpoint(resume_point(result, skipped), -1, "variants");
     ScoredChunk scored = scorer.score(chunk);
@@ -99,6 +130,11 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
   result.files = writer->files();
   outputs.commit();
   run.finish();
+  if (opts.shard.sharded()) {
+    std::vector<std::string> skip_list;  // written only when a variant was skipped
+    if (std::filesystem::exists(skipped.path())) skip_list.push_back(skipped.path());
+    write_shard_manifest("score-variants", opts.shard, block.begin, block.end, block.total, opts.out, result.files, skip_list);
+  }
   return result;
 }
 

@@ -4,6 +4,7 @@
 // shard naming it; the shard arithmetic (contiguous blocks of whole batches) by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "seqnn/util/error.h"
@@ -95,6 +96,50 @@ TEST(Shard, IsmShardsMergeToTheUnshardedArrays) {
   TempDir dir;
   const std::string fa = simulated_fasta(dir, 20);
   shard_merge_equals_unsharded(dir, "ism -m " + fixture("deepsea_small.pt") + " -f " + fa + " --chunk 4", ".npy", 2, {".npy", ".rows.tsv"});
+}
+
+// Every file the unsharded run wrote (ref.*), by its suffix.
+std::vector<std::string> suffixes_of_ref(const TempDir& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir.file(""))) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("ref.", 0) == 0) out.push_back(name.substr(3));
+  }
+  return out;
+}
+
+// 600 SNVs, every 150th with a wrong REF (skipped): over 5 shards of 2 chunks of 64, four shards
+// skip one variant and the last none, so the skip list is merged from the shards that wrote one.
+TEST(Shard, ScoreVariantsTsvAndNpyShardsMergeToTheUnshardedBytesWithTheSkipList) {
+  TempDir dir;
+  const std::string chrom = std::string(50, 'A') + [] {
+    std::string s;
+    uint64_t x = 7;
+    for (int k = 0; k < 750; ++k) s += "ACGT"[(x = x * 6364136223846793005ull + 1442695040888963407ull) >> 62];
+    return s;
+  }();
+  seqnn::test::write_text(dir.file("g.fa"), ">chr1\n" + chrom + "\n");
+  std::string body = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=800>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+  for (int64_t pos = 101; pos <= 700; ++pos) {
+    const char ref = chrom[static_cast<size_t>(pos - 1)], alt = ref == 'A' ? 'G' : 'A';
+    const char shown = pos % 150 == 0 ? (ref == 'C' ? 'T' : 'C') : ref;
+    body += "chr1\t" + std::to_string(pos) + "\t.\t" + shown + "\t" + alt + "\t.\tPASS\t.\n";
+  }
+  seqnn::test::write_text(dir.file("v.vcf"), body);
+  const std::string args = "score-variants -m " + fixture("deepsea_small.pt") + " -g " + dir.file("g.fa") + " -v " + dir.file("v.vcf") + " --chunk 64";
+  for (const std::string ext : {".tsv", ".npy"}) {
+    TempDir sub;
+    auto r = run_cli(args + " -q -o " + sub.file("ref" + ext));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto suffixes = suffixes_of_ref(sub);
+    EXPECT_NE(std::find(suffixes.begin(), suffixes.end(), ".skipped.tsv"), suffixes.end());
+    shard_merge_equals_unsharded(sub, args, ext, 5, suffixes);
+    EXPECT_TRUE(exists(sub.file("s0.skipped.tsv")));
+    EXPECT_FALSE(exists(sub.file("s4.skipped.tsv"))) << "the last shard skips nothing";
+  }
+  auto r = run_cli(args + " -q --shard 0/2 -o " + dir.file("s.vcf.gz"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("shards write .tsv or .npy"), std::string::npos) << r.output;
 }
 
 TEST(Shard, MergeRefusesMissingUnfinishedTruncatedAndForeignShards) {

@@ -30,8 +30,9 @@ ShardSpec parse_shard(const std::string& text, const std::string& where = "--sha
 std::pair<int64_t, int64_t> shard_range(int64_t records, const ShardSpec& shard, int64_t align);
 
 struct ShardFile {
-  std::string suffix;  // the file's name after the main output's stem ("" for the main output)
+  std::string suffix;     // the file's name after the main output's stem ("" for the main output)
   int64_t bytes = 0;
+  bool optional = false;  // written only when there is something to write (score-variants' skip list)
 };
 
 struct ShardManifest {
@@ -54,7 +55,8 @@ std::pair<int64_t, int64_t> checked_shard_range(int64_t records, const ShardSpec
 
 // After a shard's outputs are in place: their sizes, then the manifest (atomically).
 void write_shard_manifest(const std::string& command, const ShardSpec& shard, int64_t begin, int64_t end,
-                          int64_t records, const std::string& out, const std::vector<std::string>& files);
+                          int64_t records, const std::string& out, const std::vector<std::string>& files,
+                          const std::vector<std::string>& optional_files = {});
 // Errors name the manifest.
 ShardManifest read_shard_manifest(const std::string& out);
 

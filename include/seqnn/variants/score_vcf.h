@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "seqnn/util/resume.h"
+#include "seqnn/util/shard.h"
 #include "seqnn/variants/variant_scoring.h"
 #include "seqnn/variants/vcf.h"
 
@@ -23,6 +24,7 @@ struct VcfScoringOptions {
   std::string input_name;         // names the VCF in errors ("my.vcf: no variants")
   bool show_progress = true;      // progress bar on stderr
   ResumeOptions resume;           // checkpoints after every chunk; --resume continues from the last
+  ShardSpec shard;                // a block of whole chunks (util/shard.h) and OUT.shard.json; .tsv/.npy outputs
 };
 
 struct VcfScoringResult {
