@@ -120,4 +120,11 @@ void write_bgzip(const std::string& path, const std::string& text, int blocks) {
   ASSERT_EQ(bgzf_close(f), 0);
 }
 
+std::string simulated_fasta(const TempDir& dir, int64_t n) {
+  const std::string fa = dir.file("in.fa");
+  const auto r = run_cli("simulate --n " + std::to_string(n) + " --length 200 --seed 5 -q -o " + fa);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return fa;
+}
+
 }  // namespace seqnn::test

@@ -52,6 +52,9 @@ CliResult run_shell(const std::string& command);
 // The message of the seqnn::Error that f throws, or "no error".
 std::string error_of(const std::function<void()>& f);
 
+// `seqnn simulate` of n random 200-nt DNA sequences (seed 5) into dir/in.fa; returns the path.
+std::string simulated_fasta(const TempDir& dir, int64_t n);
+
 }  // namespace seqnn::test
 
 // Streams extra context like any EXPECT: EXPECT_TENSOR_NEAR(a, b, 1e-6) << "batch " << n;

@@ -1,16 +1,9 @@
 #include "seqnn/rna/structure_formats.h"
 
 #include "seqnn/util/error.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn::rna {
-namespace {
-
-bool has_suffix(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 StructureFormat parse_structure_format(const std::string& text, const std::string& where) {
   if (text == "tsv") return StructureFormat::kTsv;
   if (text == "dotbracket") return StructureFormat::kDotBracket;
@@ -20,9 +13,9 @@ StructureFormat parse_structure_format(const std::string& text, const std::strin
 }
 
 StructureFormat structure_format_for_path(const std::string& path) {
-  if (has_suffix(path, ".tsv")) return StructureFormat::kTsv;
-  if (has_suffix(path, ".bpseq")) return StructureFormat::kBpseq;
-  if (has_suffix(path, ".ct")) return StructureFormat::kCt;
+  if (ends_with(path, ".tsv")) return StructureFormat::kTsv;
+  if (ends_with(path, ".bpseq")) return StructureFormat::kBpseq;
+  if (ends_with(path, ".ct")) return StructureFormat::kCt;
   return StructureFormat::kDotBracket;
 }
 

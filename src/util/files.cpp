@@ -1,5 +1,7 @@
 #include "seqnn/util/files.h"
 
+#include "seqnn/util/strings.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -83,7 +85,7 @@ void check_output_target(const std::string& path) {
 
 std::string output_stem(const std::string& out) {
   for (const std::string ext : {".vcf.gz", ".vcf", ".tsv", ".npy"}) {
-    if (out.size() >= ext.size() && out.compare(out.size() - ext.size(), ext.size(), ext) == 0) return out.substr(0, out.size() - ext.size());
+    if (ends_with(out, ext)) return out.substr(0, out.size() - ext.size());
   }
   return out;
 }

@@ -11,13 +11,10 @@
 #include "seqnn/util/files.h"
 #include "seqnn/util/npy.h"
 #include "seqnn/util/shard.h"
+#include "seqnn/util/strings.h"
 
 namespace seqnn {
 namespace {
-
-bool ends_with_text(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string file_of(const std::string& main, const std::string& suffix) { return suffix.empty() ? main : output_stem(main) + suffix; }
 
@@ -136,9 +133,9 @@ MergeResult merge_shards(const std::vector<std::string>& shard_outputs, const st
   r.records = shards.front().records;
   for (const auto& [suffix, parts] : merge_plan(shards)) {
     const std::string target = file_of(out, suffix);
-    if (ends_with_text(target, ".npy")) {
+    if (ends_with(target, ".npy")) {
       merge_npy(parts, target);
-    } else if (ends_with_text(target, ".tsv")) {
+    } else if (ends_with(target, ".tsv")) {
       merge_tsv(parts, target);
     } else {
       throw Error("merge: cannot merge " + target + " (.tsv and .npy outputs merge)");

@@ -33,10 +33,8 @@ struct VcfBlock {
 };
 
 VcfBlock enter_shard(VcfReader& vcf, const VcfScoringOptions& opts) {
-  for (const std::string ext : {".vcf", ".vcf.gz"}) {
-    if (opts.out.size() >= ext.size() && opts.out.compare(opts.out.size() - ext.size(), ext.size(), ext) == 0) {
-      throw Error("--shard: " + opts.out + ": shards write .tsv or .npy (merging VCF shards is not built yet)");
-    }
+  if (ends_with(opts.out, ".vcf") || ends_with(opts.out, ".vcf.gz")) {
+    throw Error("--shard: " + opts.out + ": shards write .tsv or .npy (merging VCF shards is not built yet)");
   }
   int64_t total = 0;
   {

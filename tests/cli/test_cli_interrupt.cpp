@@ -22,6 +22,7 @@ using seqnn::test::exists;
 using seqnn::test::fixture;
 using seqnn::test::read_text;
 using seqnn::test::run_cli;
+using seqnn::test::simulated_fasta;
 using seqnn::test::TempDir;
 
 namespace {
@@ -119,12 +120,6 @@ void interrupt_and_resume(const TempDir& dir, const std::string& args, const std
   EXPECT_FALSE(exists(out + ".resume"));
 }
 
-std::string simulated_fasta(const TempDir& dir, int64_t n) {
-  const std::string fa = dir.file("in.fa");
-  auto r = run_cli("simulate --n " + std::to_string(n) + " --length 200 --seed 5 -q -o " + fa);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return fa;
-}
 
 }  // namespace
 

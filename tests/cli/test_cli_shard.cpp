@@ -15,16 +15,11 @@ using seqnn::test::exists;
 using seqnn::test::fixture;
 using seqnn::test::read_text;
 using seqnn::test::run_cli;
+using seqnn::test::simulated_fasta;
 using seqnn::test::TempDir;
 
 namespace {
 
-std::string simulated_fasta(const TempDir& dir, int64_t n) {
-  const std::string fa = dir.file("in.fa");
-  auto r = run_cli("simulate --n " + std::to_string(n) + " --length 200 --seed 5 -q -o " + fa);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return fa;
-}
 
 // Runs `args` unsharded into ref.EXT and as N shards into s<i>.EXT, merges them into m.EXT, and
 // compares every file of the unsharded run (main output + side suffixes) byte for byte.
