@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev            # GoogleTest
   nlohmann-json3-dev      # model configs
   libcli11-dev            # command line parsing
+  libgloo-dev             # Gloo collectives for data-parallel training (LibTorch's c10d)
   python3-torch python3-numpy python3-sklearn   # test fixtures and benchmarks only
 )
 

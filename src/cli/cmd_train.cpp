@@ -1,8 +1,10 @@
 // seqnn train: train a native CNN or recurrent model from a JSON config and/or flags; every
 // config setting is also a typed flag (docs/training.md lists them).
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "cli/distributed_options.h"
 #include "cli/setting_flags.h"
 #include "seqnn/training/train_request.h"
 
@@ -11,6 +13,7 @@ namespace {
 
 struct TrainArgs {
   CommonOptions common;
+  DistributedCliOptions dist;
   std::string config;
   bool resume = false;
   SettingFlags settings;
@@ -25,15 +28,21 @@ std::string given_settings(const TrainArgs& a) {
 }
 
 void run_train(const TrainArgs& a) {
+  if (auto status = launch_local_workers_if_asked(a.dist, "seqnn train")) {
+    if (*status != 0) std::exit(*status);
+    return;
+  }
   TrainRequest r;
-  r.device = apply_common_options(a.common);
+  const JoinedRun run = join_training_run(a.dist, apply_common_options(a.common));
+  r.device = run.device;
+  r.parallel = run.parallel;
   r.config_file = a.config;
   r.overrides_json = given_settings(a);
   r.resume = a.resume;
-  r.progress = !a.common.quiet;
-  r.on_start = [](const std::string& line) { std::fprintf(stderr, "seqnn train: %s\n", line.c_str()); };
+  r.progress = !a.common.quiet && run.reports();
+  if (run.reports()) r.on_start = [](const std::string& line) { std::fprintf(stderr, "seqnn train: %s\n", line.c_str()); };
   const TrainJobResult result = run_train_request(r);
-  std::fprintf(stderr, "seqnn train: %s\n", summarize_train_result(result, r.device).c_str());
+  if (run.reports()) std::fprintf(stderr, "seqnn train: %s\n", summarize_train_result(result, r.device).c_str());
 }
 
 }  // namespace
@@ -48,6 +57,7 @@ void register_train(CLI::App& app) {
     add_setting_flag(cmd, a->settings, s);
   }
   add_common_options(cmd, a->common);
+  add_distributed_options(cmd, a->dist);
   a->seed = cmd->get_option("--seed");
   cmd->callback([a] { run_train(*a); });
 }

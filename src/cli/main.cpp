@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/common_options.h"
+#include "cli/distributed_options.h"
 #include "seqnn/util/error.h"
 #include "seqnn/util/interrupt.h"
 #include "seqnn/util/memory.h"
@@ -20,13 +21,14 @@ std::string command_name(const CLI::App& app) {
     at = at->get_subcommands()[0];
     name += " " + at->get_name();
   }
-  return name;
+  return name + seqnn::cli::error_context();  // " (rank 1 of 2)" in a data-parallel run
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   seqnn::restart_with_runtime_environment(argv);
+  seqnn::cli::set_program_arguments(argc, argv);  // `train --nproc N` starts copies of it
   // Batches allocate and free the same large buffers again and again: keep them in the heap
   // rather than returning them to the kernel each time (page faults cost as much as the math).
   seqnn::keep_freed_memory();

@@ -24,6 +24,7 @@ class EpochRounds : public RoundTask {
   }
   void save_model(const std::string& path) override { task_.save_model(path); }
   void load_model(const std::string& path) override { task_.load_model(path); }
+  std::vector<at::Tensor> model_tensors() override { return task_.model_tensors(); }
 
  private:
   EpochTask& task_;

@@ -265,8 +265,9 @@ TrainJobResult run_train_job(TrainJob& job) {
   TrainOptions& o = job.options;
   // The config goes first, so an interrupted run can be resumed from its directory alone (and
   // after the directory check, so a refused run leaves the earlier run's config alone).
-  prepare_training_dir(o.out_dir, o.resume);
-  {
+  const bool writes = o.parallel.writes_files();  // rank 0 of a data-parallel run
+  if (writes) {
+    prepare_training_dir(o.out_dir, o.resume);
     AtomicFile cfg(o.out_dir + "/config.json");
     cfg.write(job.config_json + "\n");
     cfg.commit();
@@ -278,13 +279,15 @@ TrainJobResult run_train_job(TrainJob& job) {
   for (int64_t i = 0; job.test.size() > 0 && i < job.test.size(); ++i) rows.push_back(i);
   if (!rows.empty()) {
     if (test_data->targets != job.data.targets) fail(test_data->source, "test targets differ from the training targets");
-    r.test = evaluate_model(job.model, *test_data, rows, job.heads, o.batch_size, o.pad_to);
+    r.test = evaluate_model(job.model, *test_data, rows, job.heads, o.batch_size, o.pad_to, nullptr, o.parallel);
     r.test_rows = static_cast<int64_t>(rows.size());
     r.train.test_metrics = r.test.metrics;
     r.train.log.add(r.train.best_epoch, "test", r.test.metrics);
-    r.train.log.write(o.out_dir + "/metrics.csv");
-    write_predictions_table(o.out_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
-                           native_output_activation_of(job.model));
+    if (writes) {
+      r.train.log.write(o.out_dir + "/metrics.csv");
+      write_predictions_table(o.out_dir + "/test_predictions.tsv", *test_data, rows, job.heads, r.test.output,
+                             native_output_activation_of(job.model));
+    }
   }
   return r;
 }

@@ -27,6 +27,7 @@ TrainState resume_round_loop(RoundTask& task, const TrainLoopOptions& o, Metrics
 }
 
 void save_round_checkpoint(RoundTask& task, const TrainLoopOptions& o, const TrainState& state) {
+  if (!o.parallel.writes_files()) return;
   task.save_checkpoint(training_checkpoint_path(o.out_dir, state.done), state);
   if (!o.keep_checkpoints) remove_checkpoints_before(o.out_dir, state.done);
 }
@@ -42,11 +43,12 @@ int64_t run_one_round(RoundTask& task, const TrainLoopOptions& o, TrainState& st
   const int64_t last = round_end(state.done, o);
   for (auto& row : task.run_round(state.done + 1, last)) log.add(std::move(row));
   check_rule_column(o, log);
-  if (o.metrics_csv) log.write(metrics_csv_path(o));
+  const bool writes = o.parallel.writes_files();
+  if (o.metrics_csv && writes) log.write(metrics_csv_path(o));
   int64_t best = state.best;
   if (!o.best_set.empty()) {
     best = log.best_epoch(o.rule, o.best_set);
-    if (best == last) task.save_model(training_best_model_path(o.out_dir));
+    if (best == last && writes) task.save_model(training_best_model_path(o.out_dir));
   }
   task.end_round(last, state);
   state.done = last;
@@ -56,14 +58,16 @@ int64_t run_one_round(RoundTask& task, const TrainLoopOptions& o, TrainState& st
 }
 
 // model_best.pt at the end: the model itself without a rule, else the best round's weights back
-// into the model.
+// into the model (rank 0's file, sent to the other ranks).
 void finish_best_model(RoundTask& task, const TrainLoopOptions& o, TrainLoopResult& r) {
   const std::string path = training_best_model_path(o.out_dir);
+  const bool writes = o.parallel.writes_files();
   if (o.best_set.empty()) {
-    task.save_model(path);
+    if (writes) task.save_model(path);
     r.best = r.done;
   } else if (r.best > 0) {
-    task.load_model(path);
+    if (writes) task.load_model(path);
+    o.parallel.broadcast_from_first(task.model_tensors());
   } else {
     return;
   }
@@ -73,10 +77,11 @@ void finish_best_model(RoundTask& task, const TrainLoopOptions& o, TrainLoopResu
 }  // namespace
 
 TrainLoopResult run_train_loop(RoundTask& task, const TrainLoopOptions& o) {
-  prepare_training_dir(o.out_dir, o.resume);
+  if (o.parallel.writes_files()) prepare_training_dir(o.out_dir, o.resume);
   TrainLoopResult r;
   TrainState state;
   if (o.resume) state = resume_round_loop(task, o, r.log);
+  o.parallel.broadcast_from_first(task.model_tensors());
   r.best = state.best;
   while (state.done < o.total && !r.stopped_early) {
     r.best = run_one_round(task, o, state, r.log);

@@ -87,6 +87,23 @@ struct Accumulator {
     n += k;
   }
 
+  // A data-parallel run: every rank's outputs, targets and masks in rank order, and the sums.
+  // A rank without rows gathers empty tensors of the same widths.
+  void gather(const DataParallel& parallel, const std::vector<HeadSpec>& heads, int64_t target_columns) {
+    if (!parallel.distributed()) return;
+    const int64_t widths[] = {total_outputs(heads), target_columns, target_columns};
+    int k = 0;
+    for (auto* parts : {&outputs, &targets, &masks}) {
+      at::Tensor local = parts->empty() ? torch::zeros({0, widths[k]}) : torch::cat(*parts);
+      *parts = {parallel.gather_rows(local)};
+      ++k;
+    }
+    head_loss_sum.resize(heads.size(), 0.0);
+    loss_sum = parallel.sum(loss_sum);
+    for (auto& h : head_loss_sum) h = parallel.sum(h);
+    n = static_cast<int64_t>(parallel.sum(static_cast<double>(n)));
+  }
+
   Evaluation finish(const std::vector<HeadSpec>& heads, Activation activation) const {
     Evaluation e;
     if (n == 0) return e;
@@ -107,19 +124,20 @@ struct Accumulator {
 
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
                           const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to,
-                          const ExtraInputs& extra_inputs) {
+                          const ExtraInputs& extra_inputs, const DataParallel& parallel) {
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
   const Alphabet alphabet = Alphabet::from_name(model_alphabet(model));
   const Activation activation = native_output_activation_of(model);
   Accumulator acc;
-  for (const auto& idx : make_batches(data, rows, batch_size, false, 0, false)) {
+  for (const auto& idx : make_batches(data, parallel.part(rows), batch_size, false, 0, false)) {
     Batch b = make_batch(data, idx, alphabet, pad_to);
     torch::Tensor out = forward_batch(model, b, extra_inputs);
     auto hl = head_losses(heads, out.to(torch::kCPU, torch::kFloat), b.target, b.mask, activation);
     acc.add(out, b, total_loss(heads, hl), hl);
   }
+  acc.gather(parallel, heads, static_cast<int64_t>(data.targets.size()));
   model.train(was_training);
   return acc.finish(heads, activation);
 }
@@ -133,39 +151,65 @@ class NativeEpochTask : public EpochTask {
                   const TrainOptions& o)
       : model_(model), data_(data), split_(split), heads_(heads), o_(o), module_(native_module(model)),
         optimizer_(make_optimizer(module_->parameters(), o)), alphabet_(Alphabet::from_name(model_alphabet(model))),
-        activation_(native_output_activation_of(model)) {}
+        activation_(native_output_activation_of(model)), dp_(o.parallel) {
+    dp_.attach(module_->parameters());
+  }
 
   std::vector<MetricsRow> run_epoch(int64_t epoch) override {
-    torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
-    auto batches = make_batches(data_, split_.train, o_.batch_size, true, o_.seed * 7919ULL + static_cast<uint64_t>(epoch), o_.bucket);
+    const DataParallel& dp = dp_;
+    // Each rank its own dropout masks; rank 0's are those of a single process.
+    torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch) + static_cast<uint64_t>(dp.rank()) * 0x9E3779B97F4A7C15ULL);
+    auto batches = make_batches(data_, split_.train, o_.batch_size * dp.size(), true,
+                                o_.seed * 7919ULL + static_cast<uint64_t>(epoch), o_.bucket);
     model_.train();
     ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs), static_cast<int64_t>(split_.train.size()),
                     "seq", o_.progress);
     Accumulator acc;
     const auto t0 = std::chrono::steady_clock::now();
-    for (const auto& idx : batches) {
-      Batch b = make_batch(data_, idx, alphabet_, o_.pad_to);
-      torch::Tensor out = forward_batch(model_, b, o_.extra_inputs);
-      auto hl = head_losses(heads_, out, b.target.to(out.device()), b.mask.to(out.device()), activation_);
-      torch::Tensor loss = total_loss(heads_, hl);
-      optimizer_->zero_grad();
-      loss.backward();
-      if (o_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(module_->parameters(), o_.clip_grad_norm);
-      optimizer_->step();
-      acc.add(out, b, loss, hl);
-      bar.advance(static_cast<int64_t>(idx.size()));
+    for (const auto& batch : batches) {
+      train_step(batch, acc);
+      bar.advance(static_cast<int64_t>(batch.size()));
     }
     train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     train_examples += static_cast<int64_t>(split_.train.size());
     bar.finish();
+    acc.gather(dp, heads_, static_cast<int64_t>(data_.targets.size()));
     std::vector<MetricsRow> rows = {{epoch, "train", acc.finish(heads_, activation_).metrics}};
     val_loss_ = acc.loss_sum / std::max<int64_t>(acc.n, 1);
+    dp.broadcast_from_first(buffers());  // batch-norm statistics as rank 0 has them, as DDP does
     if (!split_.val.empty()) {
-      Evaluation v = evaluate_model(model_, data_, split_.val, heads_, o_.batch_size, o_.pad_to, o_.extra_inputs);
+      Evaluation v = evaluate_model(model_, data_, split_.val, heads_, o_.batch_size, o_.pad_to, o_.extra_inputs, dp);
       val_loss_ = v.loss;
       rows.push_back({epoch, "val", v.metrics});
     }
     return rows;
+  }
+
+  // One optimiser step on a global batch: this rank's part forward and backward, the gradients
+  // summed over the ranks (nothing to sum in one process).
+  void train_step(const std::vector<int64_t>& batch, Accumulator& acc) {
+    const std::vector<int64_t> idx = dp_.part(batch);
+    optimizer_->zero_grad();
+    dp_.begin_step(static_cast<int64_t>(idx.size()), static_cast<int64_t>(batch.size()));
+    if (!idx.empty()) {
+      Batch b = make_batch(data_, idx, alphabet_, o_.pad_to);
+      torch::Tensor out = forward_batch(model_, b, o_.extra_inputs);
+      auto hl = head_losses(heads_, out, b.target.to(out.device()), b.mask.to(out.device()), activation_);
+      torch::Tensor loss = total_loss(heads_, hl);
+      loss.backward();
+      acc.add(out, b, loss, hl);
+    }
+    dp_.end_step();
+    if (o_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(module_->parameters(), o_.clip_grad_norm);
+    optimizer_->step();
+  }
+
+  std::vector<at::Tensor> buffers() const { return module_->buffers(); }
+  const DataParallel& parallel() const { return dp_; }
+  std::vector<at::Tensor> model_tensors() override {
+    std::vector<at::Tensor> all = module_->parameters();
+    for (auto& b : module_->buffers()) all.push_back(b);
+    return all;
   }
 
   void save_model(const std::string& path) override { model_.save(path); }
@@ -197,6 +241,7 @@ class NativeEpochTask : public EpochTask {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   Alphabet alphabet_;
   Activation activation_;
+  DataParallel dp_;  // with this model's gradient buckets
   double val_loss_ = 0;
 };
 
@@ -204,7 +249,7 @@ class NativeEpochTask : public EpochTask {
 
 TrainResult train_model(Model& model, const Dataset& data, const Split& split, const std::vector<HeadSpec>& heads,
                         const TrainOptions& o) {
-  prepare_training_dir(o.out_dir, o.resume);
+  if (o.parallel.writes_files()) prepare_training_dir(o.out_dir, o.resume);
   if (split.train.empty()) fail(data.source, "the training split is empty");
   if (total_outputs(heads) != [&] {
         torch::NoGradGuard g;
@@ -223,6 +268,7 @@ TrainResult train_model(Model& model, const Dataset& data, const Split& split, c
   loop.early_stopping = o.early_stopping;
   loop.rule = BestEpochRule::parse(o.best_rule);
   loop.best_set = split.val.empty() ? "train" : "val";
+  loop.parallel = o.parallel;
   TrainLoopResult l = run_epoch_loop(task, loop);
   TrainResult r;
   r.epochs_run = l.rounds_run;
@@ -233,6 +279,9 @@ TrainResult train_model(Model& model, const Dataset& data, const Split& split, c
   r.best_model = l.best_model;
   r.train_seconds = task.train_seconds;
   r.train_examples = task.train_examples;
+  r.ranks = o.parallel.size();
+  r.exposed_comm_seconds = task.parallel().exposed_seconds();
+  r.steps = task.parallel().steps();
   model.eval();
   return r;
 }

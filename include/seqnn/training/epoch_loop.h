@@ -29,6 +29,8 @@ class EpochTask {
   virtual void end_epoch(int64_t /*epoch*/, TrainState& /*state*/) {}
   // Resuming after `epoch` finished epochs: re-create what those epochs advanced (random streams).
   virtual void resumed(int64_t /*epoch*/) {}
+  // Parameters and buffers, for a data-parallel run (RoundTask::model_tensors).
+  virtual std::vector<at::Tensor> model_tensors() { return {}; }
 };
 
 // The loop in epochs: options.total epochs, a checkpoint after each (round_size is set to 1).

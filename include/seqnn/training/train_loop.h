@@ -10,7 +10,8 @@
 // so that a resumed run ends exactly as an uninterrupted one. Early stopping counts units since
 // the best round. Without a rule (best_set empty: no validation set) model_best.pt is the model
 // at the end. A fresh run that trains nothing still ends with checkpoint_0.pt, so every run can
-// be resumed. On return the task's model holds the best round's weights.
+// be resumed. On return the task's model holds the best round's weights (on every rank of a
+// data-parallel run).
 //
 // The task (RoundTask) trains a round, and decides what a checkpoint holds and how it is read
 // back; the loop decides when it is written and owns the directory (train_dir.h).
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "seqnn/training/data_parallel.h"
 #include "seqnn/training/metrics_log.h"
 #include "seqnn/training/train_state.h"
 
@@ -42,6 +44,9 @@ class RoundTask {
   // optimiser keeps referring to the same weights).
   virtual void save_model(const std::string& path) = 0;
   virtual void load_model(const std::string& path) = 0;
+  // The model's parameters and buffers, for a data-parallel run to give every rank rank 0's
+  // (at the start, after resuming and at the end). Empty: the task is not data-parallel.
+  virtual std::vector<at::Tensor> model_tensors() { return {}; }
 };
 
 struct TrainLoopOptions {
@@ -54,6 +59,9 @@ struct TrainLoopOptions {
   int64_t early_stopping = 0;    // stop after this many units without a new best (0 = off)
   BestEpochRule rule;
   std::string best_set = "val";  // the rows (tv) the rule reads; empty: the model at the end is the best
+  // A data-parallel run: every rank runs the loop (the task splits the data), only rank 0 writes
+  // files; resuming, every rank reads the directory (a file system they share).
+  DataParallel parallel;
 };
 
 struct TrainLoopResult {

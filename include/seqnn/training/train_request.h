@@ -23,6 +23,7 @@ struct TrainRequest {
   bool resume = false;               // continue the run in the config's "out" directory
   bool progress = true;
   std::string device = "cpu";
+  DataParallel parallel;  // one rank of a data-parallel run (default: one process)
   // Told describe_train_job() once the data and model are ready, before training.
   std::function<void(const std::string&)> on_start;
 };

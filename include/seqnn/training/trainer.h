@@ -13,7 +13,7 @@
 //   test_predictions.tsv    when there is a test set: id, then target and prediction per head
 //
 // Determinism: batch order comes from std::mt19937_64(seed, epoch) and LibTorch's generator is
-// re-seeded from (seed, epoch) at the start of every epoch, so a resumed run draws the same
+// re-seeded from (seed, epoch, rank) at the start of every epoch, so a resumed run draws the same
 // batches and dropout masks as an uninterrupted one. Training-set metrics are computed from the
 // predictions made during the epoch (training mode, weights changing), as Keras reports them.
 #include <functional>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "seqnn/models/model.h"
+#include "seqnn/training/data_parallel.h"
 #include "seqnn/training/dataset.h"
 #include "seqnn/training/heads.h"
 #include "seqnn/training/metrics_log.h"
@@ -60,6 +61,9 @@ struct TrainOptions {
   bool progress = true;
   std::string device = "cpu";
   ExtraInputs extra_inputs;        // for models with more than one input
+  // One rank of a data-parallel run (data_parallel.h): batch_size is per rank, the global batch
+  // batch_size × ranks; default: one process.
+  DataParallel parallel;
 };
 
 struct TrainResult {
@@ -70,7 +74,10 @@ struct TrainResult {
   MetricsLog log;
   std::vector<std::pair<std::string, double>> test_metrics;  // empty without a test set
   double train_seconds = 0;    // time inside training steps (excludes evaluation and saving)
-  int64_t train_examples = 0;  // examples seen by training steps in this call
+  int64_t train_examples = 0;  // examples seen by training steps in this call (all ranks)
+  int ranks = 1;                // data-parallel processes
+  double exposed_comm_seconds = 0;  // gradient all-reduce time the backward pass did not hide
+  int64_t steps = 0;                // optimiser steps (data-parallel runs)
   std::string best_model;
 };
 
@@ -83,8 +90,10 @@ struct Evaluation {
   std::vector<std::pair<std::string, double>> metrics;  // "loss", per-head losses, head metrics
   at::Tensor output;                                      // (N, outputs), rows in `rows` order
 };
+// In a data-parallel run every rank evaluates its block of the rows and gets the output and
+// metrics of all of them.
 Evaluation evaluate_model(Model& model, const Dataset& data, const std::vector<int64_t>& rows,
                           const std::vector<HeadSpec>& heads, int64_t batch_size, int64_t pad_to,
-                          const ExtraInputs& extra_inputs = nullptr);
+                          const ExtraInputs& extra_inputs = nullptr, const DataParallel& parallel = DataParallel());
 
 }  // namespace seqnn
