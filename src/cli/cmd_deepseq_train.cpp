@@ -2,8 +2,10 @@
 // directory holds model_best.pt, checkpoint_<N>.pt, snapshot_<K>.pt, loss.tsv and config.json.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/common_options.h"
+#include "cli/distributed_options.h"
 #include "cli/deepseq_common.h"
 #include "seqnn/deepsequence/train_run.h"
 
@@ -12,19 +14,26 @@ namespace {
 
 struct DeepseqTrainArgs {
   CommonOptions common;
+  DistributedCliOptions dist;
   std::string weights_method = "auto";
   bool resume = false;
   ds::TrainVaeOptions run;
 };
 
 void run_deepseq_train(DeepseqTrainArgs& a) {
+  if (auto status = launch_local_workers_if_asked(a.dist, "seqnn deepseq train")) {
+    if (*status != 0) std::exit(*status);
+    return;
+  }
   ds::TrainVaeOptions& o = a.run;
-  o.device = apply_common_options(a.common);
+  const JoinedRun run = join_training_run(a.dist, apply_common_options(a.common));
+  o.device = run.device;
+  o.parallel = run.parallel;
   o.seed = a.common.seed;
   o.resume = a.resume;
-  o.progress = !a.common.quiet;
+  o.progress = !a.common.quiet && run.reports();
   o.weights_method = ds::parse_weights_method(a.weights_method);
-  o.on_start = [&o](const ds::TrainVaePlan& p) {
+  if (run.reports()) o.on_start = [&o](const ds::TrainVaePlan& p) {
     std::fprintf(stderr, "seqnn deepseq train: %lld sequences x %lld columns, Neff %.1f; %lld -> %lld updates on %s\n",
                  static_cast<long long>(p.sequences), static_cast<long long>(p.columns), p.neff,
                  static_cast<long long>(p.first_update), static_cast<long long>(p.updates), o.device.c_str());
@@ -36,10 +45,13 @@ void run_deepseq_train(DeepseqTrainArgs& a) {
     };
   }
   const ds::TrainVaeResult r = ds::train_vae(o);
+  if (!run.reports()) return;
   const int64_t done = r.plan.updates - r.plan.first_update;
   std::fprintf(stderr,
-               "seqnn deepseq train: %lld updates in %.1f s (%.2f updates/s); last batch ELBO %.2f, loss %.2f -> %s\n",
-               static_cast<long long>(done), r.seconds, done / std::max(r.seconds, 1e-9), r.last.elbo(), r.last.loss,
+               "seqnn deepseq train: %lld updates in %.1f s (%.2f updates/s)%s; last batch ELBO %.2f, loss %.2f -> %s\n",
+               static_cast<long long>(done), r.seconds, done / std::max(r.seconds, 1e-9),
+               run.parallel.distributed() ? (" across " + std::to_string(run.parallel.size()) + " ranks").c_str() : "",
+               r.last.elbo(), r.last.loss,
                r.model_path.c_str());
 }
 
@@ -70,6 +82,7 @@ void register_deepseq_train(CLI::App& deepseq) {
       ->capture_default_str();
   add_weights_method_option(cmd, a->weights_method);
   add_common_options(cmd, a->common);
+  add_distributed_options(cmd, a->dist);
   cmd->callback([a] { run_deepseq_train(*a); });
 }
 

@@ -1,8 +1,10 @@
 // seqnn train-lm / generate: a character-level language model on sequences, and sampling from it.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/common_options.h"
+#include "cli/distributed_options.h"
 #include "seqnn/training/lm_run.h"
 #include "seqnn/util/atomic_file.h"
 
@@ -11,20 +13,27 @@ namespace {
 
 struct TrainLmArgs {
   CommonOptions common;
+  DistributedCliOptions dist;
   int64_t split_seed = 0;  // INT, as `seqnn train --split-seed`
   std::string cell = "lstm";
   LmRunOptions run;
 };
 
 void run_train_lm(TrainLmArgs& a) {
+  if (auto status = launch_local_workers_if_asked(a.dist, "seqnn train-lm")) {
+    if (*status != 0) std::exit(*status);
+    return;
+  }
   const std::string device = apply_common_options(a.common);
-  if (device != "cpu") std::fprintf(stderr, "seqnn train-lm: note: the language model trains on the CPU\n");
+  const JoinedRun run = join_training_run(a.dist, "cpu");
+  a.run.train.parallel = run.parallel;
+  if (device != "cpu" && run.reports()) std::fprintf(stderr, "seqnn train-lm: note: the language model trains on the CPU\n");
   a.run.train.seed = a.common.seed;
   a.run.split_seed = static_cast<uint64_t>(a.split_seed);
   a.run.model.cell = parse_enum(a.cell, rnn_cell_names(), "--cell");
-  a.run.train.progress = !a.common.quiet;
+  a.run.train.progress = !a.common.quiet && run.reports();
   const LmRunResult r = train_lm_on_fasta(a.run);
-  std::fprintf(stderr, "seqnn train-lm: %s\n", lm_run_summary(r, a.run).c_str());
+  if (run.reports()) std::fprintf(stderr, "seqnn train-lm: %s\n", lm_run_summary(r, a.run).c_str());
 }
 
 struct GenerateArgs {
@@ -77,6 +86,7 @@ void register_train_lm(CLI::App& app) {
   cmd->add_option("--split-seed", a->split_seed, "seed of the held-out split")->check(kNonNegative)->capture_default_str();
   add_resume_flag(cmd, run.train.resume);
   add_common_options(cmd, a->common);
+  add_distributed_options(cmd, a->dist);
   cmd->callback([a] { run_train_lm(*a); });
 }
 

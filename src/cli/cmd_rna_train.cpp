@@ -1,7 +1,9 @@
 // seqnn rna train: train the S1 model on a table of sequences and structures.
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/common_options.h"
+#include "cli/distributed_options.h"
 #include "cli/rna_commands.h"
 #include "seqnn/rna/s1_run.h"
 
@@ -10,27 +12,35 @@ namespace {
 
 struct RnaTrainArgs {
   CommonOptions common;
+  DistributedCliOptions dist;
   std::string loss_weights;
   std::string inputs = "sequence";
   rna::S1RunOptions run;
 };
 
 void run_rna_train(RnaTrainArgs& a) {
-  a.run.device = apply_common_options(a.common);
+  if (auto status = launch_local_workers_if_asked(a.dist, "seqnn rna train")) {
+    if (*status != 0) std::exit(*status);
+    return;
+  }
+  const JoinedRun run = join_training_run(a.dist, apply_common_options(a.common));
+  a.run.device = run.device;
+  a.run.train.parallel = run.parallel;
   a.run.train.seed = a.common.seed;
-  a.run.train.progress = !a.common.quiet;
+  a.run.train.progress = !a.common.quiet && run.reports();
   a.run.train.loss_weights = rna::S1LossWeights::parse(a.loss_weights);
   a.run.config.inputs = rna::parse_s1_inputs(a.inputs);
-  a.run.on_start = [](const std::string& line) { std::fprintf(stderr, "seqnn rna train: %s\n", line.c_str()); };
+  if (run.reports()) a.run.on_start = [](const std::string& line) { std::fprintf(stderr, "seqnn rna train: %s\n", line.c_str()); };
   const rna::S1RunResult r = rna::run_s1_training(a.run);
+  if (!run.reports()) return;
   const auto& s = r.summary;
   const auto& t = a.run.train;
   std::fprintf(stderr,
-               "seqnn rna train: %lld train / %lld validation records (%lld longer than %lld dropped), %lld epochs in %.1f s; "
+               "seqnn rna train: %lld train / %lld validation records (%lld longer than %lld dropped), %lld epochs in %.1f s%s; "
                "best epoch %lld (summed score %.4f, mean on-auROC %.4f) -> %s/model_best.pt, %s/metrics.csv\n",
                static_cast<long long>(s.train_records), static_cast<long long>(s.validation_records),
                static_cast<long long>(s.dropped_long), static_cast<long long>(t.max_length),
-               static_cast<long long>(t.epochs), s.seconds, static_cast<long long>(s.best_epoch), s.best_score,
+               static_cast<long long>(t.epochs), s.seconds, describe_ranks(s.ranks, s.exposed_comm_seconds, s.steps).c_str(), static_cast<long long>(s.best_epoch), s.best_score,
                r.mean_on_auroc, t.out_dir.c_str(), t.out_dir.c_str());
 }
 
@@ -85,6 +95,7 @@ void register_rna_train(CLI::App& rna) {
       ->capture_default_str();
   add_resume_flag(cmd, run.train.resume);
   add_common_options(cmd, a->common);
+  add_distributed_options(cmd, a->dist);
   cmd->callback([a] { run_rna_train(*a); });
 }
 

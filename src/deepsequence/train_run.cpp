@@ -58,6 +58,7 @@ TrainLoopOptions vae_loop_options(const TrainVaeOptions& o) {
   loop.metrics_csv = false;
   loop.keep_checkpoints = o.keep_checkpoints;
   loop.best_set.clear();
+  loop.parallel = o.parallel;
   return loop;
 }
 
@@ -80,10 +81,13 @@ TrainVaeResult train_vae(const TrainVaeOptions& o) {
     fail(o.out_dir, "the checkpoint is at update " + std::to_string(ck.steps) + ", beyond the " +
                         std::to_string(o.updates) + " updates asked for");
   }
-  prepare_training_dir(o.out_dir, o.resume);
-  check_writable(training_best_model_path(o.out_dir));
+  const bool writes = o.parallel.writes_files();  // rank 0 of a data-parallel run
+  if (writes) {
+    prepare_training_dir(o.out_dir, o.resume);
+    check_writable(training_best_model_path(o.out_dir));
+  }
   model->to(torch::Device(o.device));
-  write_vae_config(o.out_dir, model->config());
+  if (writes) write_vae_config(o.out_dir, model->config());
   WeightsOptions wo;
   wo.theta = model->config().theta;
   wo.device = o.device;
@@ -92,6 +96,7 @@ TrainVaeResult train_vae(const TrainVaeOptions& o) {
   const at::Tensor weights = sequence_weights(codes, wo);
   VaeTrainer trainer(*model, one_hot_codes(codes).reshape({aln.size(), -1}), weights, o.seed + 1);
   if (o.resume) trainer.set_state(ck.adam, ck.steps, ck.rng_state);
+  trainer.set_parallel(o.parallel);
   TrainVaeResult r;
   r.plan = {aln.size(), aln.length(), trainer.neff(), trainer.steps_done(), o.updates};
   if (o.on_start) o.on_start(r.plan);

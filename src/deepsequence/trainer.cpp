@@ -115,10 +115,15 @@ VaeTrainer::AdamCoef VaeTrainer::coefficients() const {
 
 StepStats VaeTrainer::step(bool with_kl) {
   const VaeConfig& c = model_.config();
-  at::Tensor idx = torch::multinomial(weights_, c.batch_size, /*replacement=*/true, gen_);
-  at::Tensor x = data_.index_select(0, idx.to(data_.device()));
-  at::Tensor eps_z = torch::randn({c.batch_size, c.latent}, gen_, torch::kFloat);
+  const int64_t ranks = parallel_.size();
+  at::Tensor idx = torch::multinomial(weights_, c.batch_size * ranks, /*replacement=*/true, gen_);
+  at::Tensor eps_z = torch::randn({c.batch_size * ranks, c.latent}, gen_, torch::kFloat);
   fill_normal(eps_w_, next_seed(gen_));
+  if (ranks > 1) {  // this rank's block of the global batch
+    idx = idx.narrow(0, c.batch_size * parallel_.rank(), c.batch_size);
+    eps_z = eps_z.narrow(0, c.batch_size * parallel_.rank(), c.batch_size);
+  }
+  at::Tensor x = data_.index_select(0, idx.to(data_.device()));
   return step_with(x, eps_z, eps_w_, with_kl);
 }
 
@@ -138,8 +143,9 @@ StepStats VaeTrainer::step_with(const at::Tensor& x, const at::Tensor& eps_z, co
   StepStats st;
   st.log_px = t.log_px.mean().item<double>();
   st.kl_z = t.kl_z.mean().item<double>();
+  if (parallel_.distributed()) average_over_ranks(enc, dec, st);
   st.kl_decoder = with_kl ? m.kl_decoder() : std::nan("");  // KL before the update, like the loss
-  st.loss = loss.item<double>() + st.kl_decoder / neff_;
+  st.loss = (parallel_.distributed() ? st.kl_z - st.log_px : loss.item<double>()) + st.kl_decoder / neff_;
 
   torch::NoGradGuard no_grad;
   const AdamCoef k = coefficients();
@@ -150,6 +156,20 @@ StepStats VaeTrainer::step_with(const at::Tensor& x, const at::Tensor& eps_z, co
   }
   ++steps_;
   return st;
+}
+
+// The ranks' blocks are equal, so the global batch's mean gradient is the mean of theirs.
+void VaeTrainer::average_over_ranks(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec, StepStats& st) {
+  std::vector<at::Tensor> grads;
+  for (const auto* leaves : {&enc, &dec}) {
+    for (const auto& leaf : *leaves) grads.push_back(leaf.grad());
+  }
+  const double share = 1.0 / parallel_.size();
+  parallel_.sum_in_place(grads, share);
+  at::Tensor stats = torch::tensor({st.log_px, st.kl_z}, torch::dtype(torch::kDouble).device(parallel_.group()->device()));
+  parallel_.sum_in_place({stats}, share);
+  st.log_px = stats[0].item<double>();
+  st.kl_z = stats[1].item<double>();
 }
 
 void VaeTrainer::update_fused(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec,

@@ -18,7 +18,7 @@ std::vector<MetricsRow> VaeRounds::run_round(int64_t first, int64_t last) {
   for (int64_t update = first; update <= last; ++update) {
     last_ = one_update(update);
     bar_.update(update - first_update_);
-    if (o_.snapshot_every > 0 && update % o_.snapshot_every == 0) {
+    if (o_.snapshot_every > 0 && update % o_.snapshot_every == 0 && o_.parallel.writes_files()) {
       ds::save_checkpoint(run_snapshot_path(o_.out_dir, update), model_, focus_, &trainer_, /*optimizer_state=*/false);
     }
   }
@@ -59,6 +59,10 @@ TrainState VaeRounds::restore(const std::string& /*dir*/) {
 
 void VaeRounds::save_model(const std::string& path) {
   ds::save_checkpoint(path, model_, focus_, &trainer_, /*optimizer_state=*/false);
+}
+
+std::vector<at::Tensor> VaeRounds::model_tensors() {
+  return {model_.encoder_params(), model_.decoder_mu(), model_.decoder_log_sigma()};
 }
 
 void VaeRounds::load_model(const std::string& path) {

@@ -29,6 +29,7 @@ class VaeRounds : public RoundTask {
   TrainState restore(const std::string& dir) override;
   void save_model(const std::string& path) override;
   void load_model(const std::string& path) override;
+  std::vector<at::Tensor> model_tensors() override;
 
   double seconds() const { return seconds_; }  // the updates of this call, to the end of the last round
   const StepStats& last_step() const { return last_; }

@@ -226,6 +226,7 @@ void S1Model::train(bool on) { impl_->net->train(on); }
 void S1Model::to(const at::Device& device) { impl_->net->to(device); }
 at::Device S1Model::device() const { return impl_->net->parameters().front().device(); }
 std::vector<at::Tensor> S1Model::parameters() const { return impl_->net->parameters(); }
+std::vector<at::Tensor> S1Model::buffers() const { return impl_->net->buffers(); }
 const S1Config& S1Model::config() const { return impl_->net->config; }
 
 int64_t S1Model::num_parameters() const {

@@ -61,11 +61,14 @@ S1RunResult run_s1_training(const S1RunOptions& o) {
     o.on_start(std::to_string(records.size()) + " records from " + o.data + ", S1 with " + std::to_string(r.parameters) +
                " parameters (" + s1_inputs_name(model.config().inputs) + " inputs) on " + o.device + ", loss weights " + o.train.loss_weights.to_string());
   }
-  // The config goes first, so the directory of an interrupted run says how it was started.
-  prepare_training_dir(o.train.out_dir, o.train.resume);
-  AtomicFile saved(o.train.out_dir + "/config.json");
-  saved.write(s1_run_config_json(o, model.config()) + "\n");
-  saved.commit();
+  // The config goes first, so the directory of an interrupted run says how it was started (rank 0
+  // of a data-parallel run writes it).
+  if (o.train.parallel.writes_files()) {
+    prepare_training_dir(o.train.out_dir, o.train.resume);
+    AtomicFile saved(o.train.out_dir + "/config.json");
+    saved.write(s1_run_config_json(o, model.config()) + "\n");
+    saved.commit();
+  }
   r.summary = train_s1(model, std::move(records), o.train, std::move(validation));
   r.mean_on_auroc = mean_on_auroc(r.summary.best_validation);
   return r;

@@ -64,7 +64,8 @@ Batch make_batch(const S1Model& model, const S1Set& set, const std::vector<size_
   return {model.input_batch(seqs, thermo), S1Targets::stack(t)};
 }
 
-std::vector<std::pair<std::string, double>> evaluate_set(S1Model& model, const S1Set& set, int64_t batch_size);
+std::vector<std::pair<std::string, double>> evaluate_set(S1Model& model, const S1Set& set, int64_t batch_size,
+                                                          const DataParallel& parallel = DataParallel());
 
 // Batches of similar length: shuffle, sort by length bucket (stable), cut, shuffle batches.
 std::vector<std::vector<size_t>> bucket_batches(const std::vector<RnaRecord>& records, int64_t batch_size,
@@ -116,6 +117,19 @@ struct MetricAccumulator {
       if (two) add_diff(slot++, o.scalar_y[k], t.size_y.select(1, k), in);
     }
   }
+  // A data-parallel run: the on-scores and labels of every rank, the sums of all.
+  void gather(const DataParallel& parallel) {
+    if (!parallel.distributed()) return;
+    for (int k = 0; k < kNumBoxTypes; ++k) {
+      for (auto* v : {&score[k], &label[k]}) {
+        const at::Tensor all = parallel.gather_rows(torch::tensor(*v, torch::kFloat)).contiguous();
+        v->assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
+      }
+    }
+    for (auto* v : {&hits, &totals}) {
+      for (auto& x : *v) x = parallel.sum(x);
+    }
+  }
   std::vector<std::pair<std::string, double>> result() const {
     const auto names = s1_metric_names();
     std::vector<std::pair<std::string, double>> out;
@@ -142,25 +156,46 @@ class S1EpochTask : public EpochTask {
  public:
   S1EpochTask(S1Model& model, const S1Set& train, const S1Set& train_eval, const S1Set& val, const S1TrainOptions& o)
       : model_(model), train_(train), train_eval_(train_eval), val_(val), o_(o),
-        optimizer_(model.parameters(), torch::optim::AdamOptions(o.learning_rate)), rng_(o.seed + 1) {}
+        optimizer_(model.parameters(), torch::optim::AdamOptions(o.learning_rate)), rng_(o.seed + 1), dp_(o.parallel) {
+    dp_.attach(model.parameters());
+  }
 
   std::vector<MetricsRow> run_epoch(int64_t epoch) override {
     model_.train(true);
-    const auto batches = bucket_batches(train_.records, o_.batch_size, o_.bucket_width, rng_);
+    // Global batches (batch_size per rank), cut from the one stream as one process would.
+    const auto batches = bucket_batches(train_.records, o_.batch_size * dp_.size(), o_.bucket_width, rng_);
     ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs),
                     static_cast<int64_t>(train_.records.size()), "seq", o_.progress);
-    for (const auto& idx : batches) {
-      Batch b = make_batch(model_, train_, idx);
-      optimizer_.zero_grad();
-      at::Tensor loss = s1_loss(model_.forward(b.x), b.targets.to(model_.device()), nullptr, o_.loss_weights);
-      loss.backward();
-      optimizer_.step();
-      bar.advance(static_cast<int64_t>(idx.size()));
+    for (const auto& batch : batches) {
+      train_step(batch);
+      bar.advance(static_cast<int64_t>(batch.size()));
     }
     bar.finish();
-    return {{epoch, "train", evaluate_set(model_, train_eval_, o_.batch_size)},
-            {epoch, "val", evaluate_set(model_, val_, o_.batch_size)}};
+    dp_.broadcast_from_first(model_.buffers());  // batch-norm statistics as rank 0 has them, as DDP does
+    return {{epoch, "train", evaluate_set(model_, train_eval_, o_.batch_size, dp_)},
+            {epoch, "val", evaluate_set(model_, val_, o_.batch_size, dp_)}};
   }
+
+  void train_step(const std::vector<size_t>& batch) {
+    const std::vector<int64_t> all(batch.begin(), batch.end());
+    const std::vector<int64_t> mine = dp_.part(all);
+    optimizer_.zero_grad();
+    dp_.begin_step(static_cast<int64_t>(mine.size()), static_cast<int64_t>(batch.size()));
+    if (!mine.empty()) {
+      Batch b = make_batch(model_, train_, std::vector<size_t>(mine.begin(), mine.end()));
+      at::Tensor loss = s1_loss(model_.forward(b.x), b.targets.to(model_.device()), nullptr, o_.loss_weights);
+      loss.backward();
+    }
+    dp_.end_step();
+    optimizer_.step();
+  }
+
+  std::vector<at::Tensor> model_tensors() override {
+    std::vector<at::Tensor> all = model_.parameters();
+    for (auto& b : model_.buffers()) all.push_back(b);
+    return all;
+  }
+  const DataParallel& parallel() const { return dp_; }
 
   void save_model(const std::string& path) override { model_.save(path); }
   void load_model(const std::string& path) override { model_.load_weights(path); }
@@ -178,6 +213,7 @@ class S1EpochTask : public EpochTask {
   const S1TrainOptions& o_;
   torch::optim::Adam optimizer_;
   std::mt19937_64 rng_;
+  DataParallel dp_;  // with this model's gradient buckets
 };
 }  // namespace
 
@@ -191,15 +227,21 @@ std::vector<std::string> s1_metric_names() {
 
 namespace {
 
-std::vector<std::pair<std::string, double>> evaluate_set(S1Model& model, const S1Set& set, int64_t batch_size) {
+// In a data-parallel run each rank evaluates a block of the batches; the metrics are of all.
+std::vector<std::pair<std::string, double>> evaluate_set(S1Model& model, const S1Set& set, int64_t batch_size,
+                                                          const DataParallel& parallel) {
   model.train(false);
   torch::NoGradGuard no_grad;
   std::mt19937_64 rng(0);  // fixed: only groups lengths, metrics do not depend on the order
   MetricAccumulator acc;
-  for (const auto& idx : bucket_batches(set.records, batch_size, 10, rng)) {
-    Batch b = make_batch(model, set, idx);
+  const auto batches = bucket_batches(set.records, batch_size, 10, rng);
+  std::vector<int64_t> order(batches.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int64_t>(k);
+  for (int64_t k : parallel.part(order)) {
+    Batch b = make_batch(model, set, batches[static_cast<size_t>(k)]);
     acc.add(model.forward(b.x), b.targets.to(model.device()));
   }
+  acc.gather(parallel);
   return acc.result();
 }
 
@@ -260,6 +302,7 @@ S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1
   loop.resume = opts.resume;
   loop.rule = BestEpochRule::parse("sum");  // s1_epoch_score: validation metrics summed, *.diff negated
   loop.best_set = "val";
+  loop.parallel = opts.parallel;
   const TrainLoopResult l = run_epoch_loop(task, loop);
   sum.best_epoch = l.best;
   for (const MetricsRow& row : l.log.rows()) {
@@ -268,6 +311,9 @@ S1TrainSummary train_s1(S1Model& model, std::vector<RnaRecord> records, const S1
     sum.best_score = s1_epoch_score(row.values);
   }
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sum.ranks = opts.parallel.size();
+  sum.exposed_comm_seconds = task.parallel().exposed_seconds();
+  sum.steps = task.parallel().steps();
   return sum;
 }
 

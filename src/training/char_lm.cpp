@@ -68,10 +68,13 @@ class LmEpochTask : public EpochTask {
  public:
   LmEpochTask(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& o)
       : lm_(lm), data_(data), split_(split), o_(o), opt_(lm->parameters(), torch::optim::AdamOptions(o.lr)),
-        alphabet_(Alphabet::from_name(lm->config().alphabet)) {}
+        alphabet_(Alphabet::from_name(lm->config().alphabet)), dp_(o.parallel) {
+    dp_.attach(lm->parameters());
+  }
 
   std::vector<MetricsRow> run_epoch(int64_t epoch) override {
-    torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    // Each rank its own dropout masks; rank 0's are those of a single process.
+    torch::manual_seed(o_.seed * 1000003ULL + static_cast<uint64_t>(epoch) + static_cast<uint64_t>(dp_.rank()) * 0x9E3779B97F4A7C15ULL);
     lm_->train();
     ProgressBar bar("lm epoch " + std::to_string(epoch) + "/" + std::to_string(o_.epochs),
                     static_cast<int64_t>(split_.train.size()), "seq", o_.progress);
@@ -79,26 +82,58 @@ class LmEpochTask : public EpochTask {
     int64_t tokens = 0;
     const auto t0 = std::chrono::steady_clock::now();
     // Length bucketing: RNN time is set by the longest sequence of a batch.
-    for (const auto& idx : make_batches(data_, split_.train, o_.batch_size, true, o_.seed * 7919ULL + epoch, true)) {
-      auto b = lm_batch(data_, idx, alphabet_);
-      auto res = batch_nll(lm_, b.first, b.second);
-      opt_.zero_grad();
-      (res.first / std::max<int64_t>(res.second, 1)).backward();
-      if (o_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(lm_->parameters(), o_.clip_grad_norm);
-      opt_.step();
-      nll += res.first.item<double>();
-      tokens += res.second;
-      bar.advance(static_cast<int64_t>(idx.size()));
+    for (const auto& batch : make_batches(data_, split_.train, o_.batch_size * dp_.size(), true, o_.seed * 7919ULL + epoch, true)) {
+      const auto [part_nll, part_tokens] = train_step(batch);
+      nll += part_nll;
+      tokens += part_tokens;
+      bar.advance(static_cast<int64_t>(batch.size()));
     }
     bar.finish();
     train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nll = dp_.sum(nll);
+    tokens = static_cast<int64_t>(dp_.sum(static_cast<double>(tokens)));
     train_tokens += tokens;
     const double train_loss = nll / std::max<int64_t>(tokens, 1);
     const std::vector<int64_t>& val = split_.val.empty() ? split_.train : split_.val;
-    const double ppl = lm_perplexity(lm_, data_, val, o_.batch_size);
+    const double ppl = lm_perplexity(lm_, data_, val, o_.batch_size, dp_);
     return {{epoch, "train", {{"loss", train_loss}, {"lm.perplexity", std::exp(train_loss)}}},
             {epoch, split_.val.empty() ? "train_eval" : "val", {{"loss", std::log(ppl)}, {"lm.perplexity", ppl}}}};
   }
+
+  // One optimiser step on a global batch: this rank's part, its gradient weighted by its share of
+  // the batch's tokens (every rank counts them: each holds the whole data set). Returns the
+  // part's summed NLL and tokens.
+  std::pair<double, int64_t> train_step(const std::vector<int64_t>& batch) {
+    const std::vector<int64_t> idx = dp_.part(batch);
+    int64_t batch_tokens = 0;
+    for (int64_t r : dp_.distributed() ? batch : std::vector<int64_t>()) {
+      batch_tokens += static_cast<int64_t>(tokenize(data_.examples.at(static_cast<size_t>(r)).sequence, alphabet_).size()) + 1;
+    }
+    opt_.zero_grad();
+    double nll = 0;
+    int64_t tokens = 0;
+    if (!idx.empty()) {
+      auto b = lm_batch(data_, idx, alphabet_);
+      auto res = batch_nll(lm_, b.first, b.second);
+      tokens = res.second;
+      dp_.begin_step(tokens, batch_tokens);
+      (res.first / std::max<int64_t>(tokens, 1)).backward();
+      nll = res.first.item<double>();
+    } else {
+      dp_.begin_step(0, batch_tokens);
+    }
+    dp_.end_step();
+    if (o_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(lm_->parameters(), o_.clip_grad_norm);
+    opt_.step();
+    return {nll, tokens};
+  }
+
+  std::vector<at::Tensor> model_tensors() override {
+    std::vector<at::Tensor> all = lm_->parameters();
+    for (auto& b : lm_->buffers()) all.push_back(b);
+    return all;
+  }
+  const DataParallel& parallel() const { return dp_; }
 
   void save_model(const std::string& path) override { save_char_lm(lm_, path); }
   void load_model(const std::string& path) override {
@@ -119,6 +154,7 @@ class LmEpochTask : public EpochTask {
   const LmTrainOptions& o_;
   torch::optim::Adam opt_;
   Alphabet alphabet_;
+  DataParallel dp_;  // with this model's gradient buckets
 };
 
 // Sizes past any real LM (a typo: --hidden 1000000000000) are refused naming the setting before
@@ -238,19 +274,22 @@ std::vector<int64_t> tokenize(const std::string& seq, const Alphabet& alphabet) 
   return out;
 }
 
-double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>& rows, int64_t batch_size) {
+double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>& rows, int64_t batch_size,
+                     const DataParallel& parallel) {
   torch::NoGradGuard no_grad;
   const bool was = lm->is_training();
   lm->eval();
   const Alphabet alphabet = Alphabet::from_name(lm->config().alphabet);
   double nll = 0;
   int64_t tokens = 0;
-  for (const auto& idx : make_batches(data, rows, batch_size, false, 0, false)) {
+  for (const auto& idx : make_batches(data, parallel.part(rows), batch_size, false, 0, false)) {
     auto b = lm_batch(data, idx, alphabet);
     auto r = batch_nll(lm, b.first, b.second);
     nll += r.first.item<double>();
     tokens += r.second;
   }
+  nll = parallel.sum(nll);
+  tokens = static_cast<int64_t>(parallel.sum(static_cast<double>(tokens)));
   lm->train(was);
   return std::exp(nll / std::max<int64_t>(tokens, 1));
 }
@@ -267,6 +306,7 @@ LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split,
   loop.resume = o.resume;
   loop.rule = BestEpochRule::parse("lm.perplexity");  // lowest, the earliest on ties
   loop.best_set = split.val.empty() ? "train_eval" : "val";
+  loop.parallel = o.parallel;
   TrainLoopResult l = run_epoch_loop(task, loop);
   if (l.best < 0) fail(o.out_dir, "no epoch was trained (--epochs must be positive)");
   LmTrainResult r;
@@ -278,6 +318,9 @@ LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split,
   r.train_seconds = task.train_seconds;
   r.train_tokens = task.train_tokens;
   r.epochs_run = l.rounds_run;
+  r.ranks = o.parallel.size();
+  r.exposed_comm_seconds = task.parallel().exposed_seconds();
+  r.steps = task.parallel().steps();
   lm->eval();
   return r;
 }

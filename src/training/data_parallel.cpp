@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "seqnn/util/error.h"
 
 namespace seqnn {
@@ -46,8 +49,28 @@ at::Tensor DataParallel::gather_rows(const at::Tensor& rows) const {
 
 double DataParallel::sum(double value) const { return distributed() ? all_reduce_sum(*group_, value) : value; }
 
+void DataParallel::sum_in_place(const std::vector<at::Tensor>& tensors, double weight) const {
+  if (!distributed()) return;
+  torch::NoGradGuard no_grad;
+  std::vector<PendingCollective> pending;
+  for (const auto& t : tensors) {
+    if (!t.is_contiguous()) throw Error("internal error: a data-parallel sum needs contiguous tensors");
+    if (weight != 1.0) t.mul_(weight);
+    pending.push_back(group_->all_reduce_sum_async(t));
+  }
+  for (auto& p : pending) p.wait();
+}
+
 void DataParallel::barrier() const {
   if (distributed()) group_->barrier();
+}
+
+std::string describe_ranks(int ranks, double exposed_seconds, int64_t steps) {
+  if (ranks <= 1) return "";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " across %d ranks (all-reduce not hidden by the backward pass: %.2f ms/step)", ranks,
+                1000 * exposed_seconds / static_cast<double>(std::max<int64_t>(steps, 1)));
+  return buf;
 }
 
 }  // namespace seqnn

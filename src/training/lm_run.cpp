@@ -36,10 +36,12 @@ LmRunResult train_lm_on_fasta(const LmRunOptions& o) {
   so.split_seed = o.split_seed;
   const Split split = make_split(data, so);
   CharLm lm = make_char_lm(CharLmConfig::from_json(o.model.to_json(), "flags"), o.train.seed);
-  prepare_training_dir(o.train.out_dir, o.train.resume);
-  AtomicFile config(o.train.out_dir + "/config.json");
-  config.write(lm_run_config_json(o) + "\n");
-  config.commit();
+  if (o.train.parallel.writes_files()) {  // rank 0 of a data-parallel run
+    prepare_training_dir(o.train.out_dir, o.train.resume);
+    AtomicFile config(o.train.out_dir + "/config.json");
+    config.write(lm_run_config_json(o) + "\n");
+    config.commit();
+  }
   LmRunResult r;
   r.train = train_char_lm(lm, data, split, o.train);
   r.train_sequences = static_cast<int64_t>(split.train.size());
@@ -61,7 +63,8 @@ std::string lm_run_summary(const LmRunResult& r, const LmRunOptions& o) {
     std::snprintf(best, sizeof best, "best epoch %lld, validation perplexity %.4f", static_cast<long long>(t.best_epoch),
                   t.best_val_perplexity);
   }
-  return std::string(head) + "; " + best + " -> " + o.train.out_dir + "/model_best.pt";
+  return std::string(head) + describe_ranks(t.ranks, t.exposed_comm_seconds, t.steps) + "; " + best + " -> " +
+         o.train.out_dir + "/model_best.pt";
 }
 
 GeneratedFasta generate_fasta(const std::string& model_path, const GenerateOptions& o) {

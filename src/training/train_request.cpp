@@ -112,11 +112,7 @@ std::string summarize_train_result(const TrainJobResult& r, const std::string& d
                 static_cast<long long>(t.epochs_run), t.stopped_early ? " (early stop)" : "", device.c_str(), t.train_seconds,
                 t.train_examples / std::max(t.train_seconds, 1e-9), static_cast<long long>(t.best_epoch), best.c_str());
   std::string s = buf;
-  if (t.ranks > 1) {
-    std::snprintf(buf, sizeof buf, " across %d ranks (all-reduce not hidden by the backward pass: %.2f ms/step)", t.ranks,
-                  1000 * t.exposed_comm_seconds / std::max<int64_t>(t.steps, 1));
-    s += buf;
-  }
+  s += describe_ranks(t.ranks, t.exposed_comm_seconds, t.steps);
   if (r.test_rows > 0) s += "; test " + format_metric_values(r.test.metrics, 4);
   return s + " -> " + t.best_model;
 }

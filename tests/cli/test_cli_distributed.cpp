@@ -10,10 +10,13 @@
 #include <fstream>
 #include <thread>
 
+#include "deepsequence/toy_data.h"
+#include "seqnn/deepsequence/checkpoint.h"
 #include "seqnn/models/model.h"
 #include "seqnn/models/native.h"
 #include "seqnn/sequence/alphabet.h"
 #include "seqnn/sequence/encoding.h"
+#include "seqnn/training/char_lm.h"
 #include "seqnn/training/local_workers.h"
 #include "seqnn/training/process_group.h"
 #include "test_helpers.h"
@@ -167,6 +170,71 @@ TEST(DistributedTraining, LauncherMisuseAndALonelyRankFailInOneLine) {
             std::string::npos)
       << alone.output;
   EXPECT_FALSE(test::exists(dir.file("a") + "/checkpoint_1.pt"));
+}
+
+TEST(DistributedTraining, LanguageModelOnTwoProcessesEqualsOneWithTheSummedBatch) {
+  TempDir dir;
+  motif_data(dir);
+  const std::string base = "train-lm --fasta " + dir.file("pos.fa") + " --hidden 16 --embedding 8 --epochs 2 --threads 1 --seed 2 -q";
+  auto one = run_cli(base + " --batch-size 16 --out " + dir.file("one"));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  auto two = run_cli(base + " --batch-size 8 --nproc 2 --out " + dir.file("two"));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("across 2 ranks"), std::string::npos) << two.output;
+  // Each rank's gradient weighted by its share of the batch's tokens: one process's step.
+  const auto a = load_char_lm(dir.file("one") + "/checkpoint_2.pt")->parameters();
+  const auto b = load_char_lm(dir.file("two") + "/checkpoint_2.pt")->parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_LE(test::relative_diff(a[i], b[i]), 1e-5) << "parameter " << i;
+  EXPECT_EQ(metrics_rows(dir.file("one") + "/metrics.csv"), metrics_rows(dir.file("two") + "/metrics.csv"));
+}
+
+// S1 has batch norm and averages its loss over each batch's valid pixels, so two ranks are not one
+// process with the summed batch; they train, agree with each other and repeat bit for bit.
+TEST(DistributedTraining, RnaS1TrainsOnTwoProcessesDeterministically) {
+  TempDir dir;
+  std::string table = "id\tsequence\tstructure\n";
+  const auto seqs = random_sequences(60, 24, Alphabet::rna(), 8);
+  for (size_t k = 0; k < seqs.size(); ++k) {
+    std::string s = seqs[k];
+    const std::string db = k % 2 ? "..((((....))))..((...)).." : "....(((((......)))))....";
+    const std::string structure = db.substr(0, 24);
+    for (size_t p = 0; p < 24; ++p) s[p] = structure[p] == '(' ? 'G' : structure[p] == ')' ? 'C' : s[p];
+    table += "r" + std::to_string(k) + "\t" + s + "\t" + structure + "\n";
+  }
+  test::write_text(dir.file("t.tsv"), table);
+  const std::string base = "rna train --data " + dir.file("t.tsv") + " --num-filters 4,4 --filter-width 3,3 --dense-units 4 "
+                           "--epochs 2 --batch-size 4 --val-fraction 0.2 --threads 1 --seed 3 -q --nproc 2 --out ";
+  auto first = run_cli(base + dir.file("a"));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("across 2 ranks"), std::string::npos) << first.output;
+  auto again = run_cli(base + dir.file("b"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(read_text(dir.file("a") + "/metrics.csv"), read_text(dir.file("b") + "/metrics.csv"));
+  EXPECT_TRUE(test::exists(dir.file("a") + "/model_best.pt"));
+}
+
+// DeepSequence's weights are sampled tensors made each step: their gradients are averaged after the
+// backward pass (DataParallel::sum_in_place); every rank draws the same global batch and noise.
+TEST(DistributedTraining, DeepSequenceOnTwoProcessesEqualsOneWithTheSummedBatch) {
+  TempDir dir;
+  test::write_text(dir.file("toy.a2m"), ds::test_data::toy_alignment());
+  std::string config = ds::test_data::toy_config();
+  test::write_text(dir.file("b10.json"), config);
+  config.replace(config.find("\"batch_size\": 10"), 16, "\"batch_size\": 20");
+  test::write_text(dir.file("b20.json"), config);
+  const std::string base = "deepseq train -a " + dir.file("toy.a2m") + " --updates 20 --checkpoint-every 10 --log-every 5 "
+                           "--seed 3 --threads 1 -q ";
+  auto one = run_cli(base + "-c " + dir.file("b20.json") + " -o " + dir.file("one"));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  auto two = run_cli(base + "-c " + dir.file("b10.json") + " --nproc 2 -o " + dir.file("two"));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("across 2 ranks"), std::string::npos) << two.output;
+  const ds::Checkpoint a = ds::load_checkpoint(dir.file("one") + "/checkpoint_20.pt");
+  const ds::Checkpoint b = ds::load_checkpoint(dir.file("two") + "/checkpoint_20.pt");
+  EXPECT_LE(test::relative_diff(a.model->encoder_params(), b.model->encoder_params()), 1e-4);
+  EXPECT_LE(test::relative_diff(a.model->decoder_mu(), b.model->decoder_mu()), 1e-4);
+  EXPECT_LE(test::relative_diff(a.model->decoder_log_sigma(), b.model->decoder_log_sigma()), 1e-4);
 }
 
 TEST(DistributedTraining, NcclWithTwoGpus) {

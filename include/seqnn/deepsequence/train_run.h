@@ -58,6 +58,8 @@ struct TrainVaeOptions {
   std::string device = "cpu";
   uint64_t seed = 0;  // model initialisation (seed) and batches/noise (seed + 1); unused on resume
   bool progress = true;  // progress bar with the running mean ELBO on stderr
+  // One rank of a data-parallel run (VaeTrainer::set_parallel): batch size per rank.
+  DataParallel parallel;
   std::function<void(const TrainVaePlan&)> on_start;
   std::function<void(const TrainVaeCheckpoint&)> on_checkpoint;  // not called for the final one
 };

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "seqnn/deepsequence/vae.h"
+#include "seqnn/training/data_parallel.h"
 
 namespace seqnn::ds {
 
@@ -46,6 +47,11 @@ class VaeTrainer {
   // One update with given inputs (tests): x (B, L*20), eps_z (B, latent), eps_w (like dec_mu).
   StepStats step_with(const at::Tensor& x, const at::Tensor& eps_z, const at::Tensor& eps_w, bool with_kl);
 
+  // One rank of a data-parallel run: every rank draws the same global batch of batch_size × ranks
+  // sequences and the same decoder noise from the shared seed, keeps its block of the sequences,
+  // and the gradients are averaged before the update, so the step is one process's with the
+  // summed batch. The step's statistics are the global batch's.
+  void set_parallel(DataParallel parallel) { parallel_ = std::move(parallel); }
   int64_t steps_done() const { return steps_; }
   double neff() const { return neff_; }
   Vae& model() { return model_; }
@@ -58,6 +64,7 @@ class VaeTrainer {
  private:
   struct AdamCoef;
   AdamCoef coefficients() const;
+  void average_over_ranks(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec, StepStats& st);
   void update_fused(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec, const at::Tensor& eps,
                     const AdamCoef& k);
   void update_tensor_ops(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec, const at::Tensor& eps,
@@ -70,6 +77,7 @@ class VaeTrainer {
   at::Tensor enc_m_, enc_v_, mu_m_, mu_v_, ls_m_, ls_v_;
   int64_t steps_ = 0;
   bool tensor_ops_ = false;
+  DataParallel parallel_;
 };
 
 }  // namespace seqnn::ds

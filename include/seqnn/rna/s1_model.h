@@ -64,6 +64,7 @@ class S1Model {
   void to(const at::Device& device);
   at::Device device() const;
   std::vector<at::Tensor> parameters() const;
+  std::vector<at::Tensor> buffers() const;  // batch-norm statistics
   int64_t num_parameters() const;
   const S1Config& config() const;
   bool valid() const { return impl_ != nullptr; }

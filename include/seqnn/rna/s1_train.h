@@ -18,6 +18,7 @@
 
 #include "seqnn/rna/rna_io.h"
 #include "seqnn/rna/s1_model.h"
+#include "seqnn/training/data_parallel.h"
 
 namespace seqnn::rna {
 
@@ -46,6 +47,11 @@ struct S1TrainOptions {
   // Continue from out_dir/train_state.pt and the matching checkpoint_<N>.pt (same records and
   // settings): the finished run equals an uninterrupted one.
   bool resume = false;
+  // One rank of a data-parallel run (training/data_parallel.h): batch_size is per rank; each
+  // rank's gradient counts by its share of the global batch's records (S1's loss averages over
+  // valid pixels per batch, so this matches one process with the summed batch only approximately,
+  // as DDP's averaging does).
+  DataParallel parallel;
 };
 
 struct S1TrainSummary {
@@ -54,6 +60,9 @@ struct S1TrainSummary {
   double best_score = 0.0;
   std::vector<std::pair<std::string, double>> best_validation;
   double seconds = 0.0;
+  int ranks = 1;
+  double exposed_comm_seconds = 0;  // gradient all-reduce time the backward pass did not hide
+  int64_t steps = 0;
 };
 
 // Splits records into (train, validation) exactly as train_s1 does.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "seqnn/models/rnn_config.h"
+#include "seqnn/training/data_parallel.h"
 #include "seqnn/training/dataset.h"
 #include "seqnn/training/metrics_log.h"
 
@@ -65,6 +66,9 @@ struct LmTrainOptions {
   // Continue from out_dir/train_state.pt (optimiser, epoch) and the matching
   // checkpoint_<N>.pt; the finished run equals an uninterrupted one.
   bool resume = false;
+  // One rank of a data-parallel run (data_parallel.h): batch_size is per rank; each rank's
+  // gradient counts by its share of the global batch's tokens.
+  DataParallel parallel;
 };
 struct LmTrainResult {
   MetricsLog log;  // columns loss, perplexity (train and val rows)
@@ -74,13 +78,18 @@ struct LmTrainResult {
   double train_seconds = 0;  // of the epochs run by this call (not those before a resume)
   int64_t train_tokens = 0;
   int64_t epochs_run = 0;
+  int ranks = 1;
+  double exposed_comm_seconds = 0;  // gradient all-reduce time the backward pass did not hide
+  int64_t steps = 0;
 };
 // Trains with Adam (teacher forcing); checkpoint_<N>.pt, model_best.pt (lowest validation
 // perplexity), train_state.pt and metrics.csv in out_dir (trainer.h's layout). On return lm holds the best epoch's
 // weights. With options.resume the config of lm must be the checkpoint's.
 LmTrainResult train_char_lm(CharLm& lm, const Dataset& data, const Split& split, const LmTrainOptions& options);
-// Perplexity of the model on rows of a data set.
-double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>& rows, int64_t batch_size = 64);
+// Perplexity of the model on rows of a data set (in a data-parallel run: each rank its block, the
+// perplexity of all of them).
+double lm_perplexity(CharLm& lm, const Dataset& data, const std::vector<int64_t>& rows, int64_t batch_size = 64,
+                     const DataParallel& parallel = DataParallel());
 
 // Samples n sequences: each step draws from softmax(logits / temperature) with a seeded
 // std::mt19937_64 (same seed, same sequences), stopping at EOS or max_length letters.

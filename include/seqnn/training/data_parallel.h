@@ -12,6 +12,7 @@
 // input, and nothing is communicated.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -46,6 +47,10 @@ class DataParallel {
   // The ranks' rows (part() blocks of one set) back in one tensor, in rank order = set order.
   at::Tensor gather_rows(const at::Tensor& rows) const;
   double sum(double value) const;
+  // Element-wise sums in place, for trainers whose gradients live in tensors made each step
+  // (DeepSequence's sampled weights), which cannot be hooked once: after the backward pass,
+  // every tensor × weight summed over the ranks (all launched, then awaited).
+  void sum_in_place(const std::vector<at::Tensor>& tensors, double weight = 1.0) const;
   void barrier() const;
 
   // Communication the backward pass did not hide: seconds in all, and steps.
@@ -57,5 +62,9 @@ class DataParallel {
   int64_t bucket_bytes_ = GradientBuckets::kDefaultBucketBytes;
   std::shared_ptr<GradientBuckets> buckets_;
 };
+
+// For run summaries: " across N ranks (all-reduce not hidden by the backward pass: X ms/step)",
+// or "" for one process.
+std::string describe_ranks(int ranks, double exposed_seconds, int64_t steps);
 
 }  // namespace seqnn
