@@ -13,6 +13,7 @@ namespace {
 struct ScoreArgs {
   CommonOptions common;
   ds::ScoreMutationsOptions run;
+  std::string shard;
 };
 
 // "; Spearman vs COL: deepseq R (n=N), independent R (n=N)" for the scores that were made.
@@ -36,12 +37,16 @@ void run_score(ScoreArgs& a) {
   ds::ScoreMutationsOptions& o = a.run;
   o.device = apply_common_options(a.common);
   o.seed = a.common.seed;
+  o.shard = shard_from_flag(a.shard);
   o.progress = !a.common.quiet;
   o.warn = [](const std::string& line) { std::fprintf(stderr, "seqnn deepseq score: %s\n", line.c_str()); };
   const ds::ScoreMutationsResult r = ds::score_mutations(o);
   const size_t n = r.mutants.size();
-  std::fprintf(stderr, "seqnn deepseq score: %zu mutants, %lld scored, %lld skipped; %lld ELBOs in %.1f s (%.0f/s)%s -> %s\n",
-               n, static_cast<long long>(n - r.skipped), static_cast<long long>(r.skipped),
+  const std::string rows = o.shard.sharded() ? " (shard " + o.shard.to_string() + ": rows " + std::to_string(r.first_row) + "-" +
+                                                   std::to_string(r.first_row + static_cast<int64_t>(n)) + " of " + std::to_string(r.table_rows) + ")"
+                                             : "";
+  std::fprintf(stderr, "seqnn deepseq score: %zu mutants%s, %lld scored, %lld skipped; %lld ELBOs in %.1f s (%.0f/s)%s -> %s\n",
+               n, rows.c_str(), static_cast<long long>(n - r.skipped), static_cast<long long>(r.skipped),
                static_cast<long long>(r.elbos), r.elbo_seconds, r.elbos / std::max(r.elbo_seconds, 1e-9),
                spearman_summary(o, r).c_str(), o.out.c_str());
 }
@@ -68,6 +73,7 @@ void register_deepseq_score(CLI::App& deepseq) {
   cmd->add_option("--pseudocount", o.pseudocount, "independent-site pseudocount (effective sequences)")
       ->check(kNonNegative)
       ->capture_default_str();
+  add_shard_option(cmd, a->shard);
   add_common_options(cmd, a->common);
   cmd->callback([a] { run_score(*a); });
 }

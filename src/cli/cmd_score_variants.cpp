@@ -54,6 +54,7 @@ void run_score_variants(const ScoreVariantsArgs& a) {
   std::fputs(r.skip_report.c_str(), stderr);
   if (r.resumed > 0) std::fprintf(stderr, "seqnn score-variants: resumed after %lld variants\n", static_cast<long long>(r.resumed));
   if (!r.engine_note.empty()) std::fprintf(stderr, "seqnn score-variants: full forward passes: %s\n", r.engine_note.c_str());
+  if (!r.output_note.empty()) std::fprintf(stderr, "seqnn score-variants: warning: %s\n", r.output_note.c_str());
   const std::string mc = opts.scoring.mc.enabled() ? ", " + std::to_string(a.mc.samples) + " MC samples (" + a.mc.pairing + ")" : "";
   std::fprintf(stderr,
                "seqnn score-variants: %lld variants read, %lld scored (%lld on the incremental engine), %lld skipped, "

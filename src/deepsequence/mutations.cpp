@@ -3,7 +3,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "seqnn/deepsequence/alignment.h"
 #include "seqnn/util/error.h"
@@ -79,17 +81,24 @@ at::Tensor mean_elbo(const Vae& model, const std::vector<std::string>& sequences
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
   at::Tensor eps_w = torch::empty_like(model.decoder_mu());
   std::vector<at::Tensor> enc = model.make_leaves(model.encoder_params(), model.encoder_segments(), false);
+  const auto evaluated = [&](int64_t batch) {
+    return o.batches.empty() || std::find(o.batches.begin(), o.batches.end(), batch) != o.batches.end();
+  };
   for (int64_t s = 0; s < o.samples; ++s) {
     fill_normal(eps_w, next_seed(gen));
     at::Tensor w = model.sample_decoder(eps_w);
     std::vector<at::Tensor> dec = model.make_leaves(w, model.decoder_segments(), false);
     for (int64_t a = 0; a < n; a += o.batch_size) {
       const int64_t b = std::min(n, a + o.batch_size);
-      at::Tensor eps_z = torch::randn({b - a, model.config().latent}, gen, torch::kFloat).to(dev);
-      ElboTerms t = model.elbo_terms(x.slice(0, a, b), eps_z, enc, dec);
+      at::Tensor eps_z = torch::randn({b - a, model.config().latent}, gen, torch::kFloat);  // drawn for every batch
+      if (!evaluated(a / o.batch_size)) continue;
+      ElboTerms t = model.elbo_terms(x.slice(0, a, b), eps_z.to(dev), enc, dec);
       total.slice(0, a, b) += (t.log_px - t.kl_z).to(torch::kDouble);
     }
     if (o.progress) o.progress(s + 1, o.samples);
+  }
+  for (int64_t a = 0; a < n; a += o.batch_size) {
+    if (!evaluated(a / o.batch_size)) total.slice(0, a, std::min(n, a + o.batch_size)).fill_(std::nan(""));
   }
   return (total / static_cast<double>(o.samples)).cpu();
 }

@@ -12,6 +12,7 @@
 #include "seqnn/util/npy.h"
 #include "seqnn/util/shard.h"
 #include "seqnn/util/strings.h"
+#include "seqnn/util/text_sink.h"
 
 namespace seqnn {
 namespace {
@@ -85,7 +86,8 @@ std::vector<ShardManifest> checked_manifests(const std::vector<std::string>& out
   return shards;
 }
 
-void merge_tsv(const std::vector<std::string>& parts, const std::string& out) {
+// Text tables with one header line: the first part's header, then every part's rows.
+void merge_lines(const std::vector<std::string>& parts, const std::string& out) {
   AtomicFile file(out);
   std::string header, line;
   for (size_t k = 0; k < parts.size(); ++k) {
@@ -122,6 +124,40 @@ void merge_npy(const std::vector<std::string>& parts, const std::string& out) {
   writer->close();
 }
 
+// A VCF (plain or bgzipped) of every part's records under the first part's header, written in
+// the parts' own flush units: the shards' blocks are whole chunks of the unsharded run, so the
+// merged .vcf.gz has the unsharded run's BGZF blocks, byte for byte, and its CSI index.
+// Returns the index's path ("" when none was written) and why not in `problem`.
+std::string merge_vcf(const std::vector<std::string>& parts, const std::string& out, std::string& problem) {
+  const bool bgzip = ends_with(out, ".gz");
+  TextSink sink(out, bgzip, TextSink::Index::kVcfCsi);
+  std::string header, unit;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    TextUnitReader reader(parts[k]);
+    if (!reader.next(unit)) throw Error(parts[k] + ": empty (no VCF header)");
+    size_t body = 0;  // the header: the leading '#' lines, all in the first unit
+    while (body < unit.size() && unit[body] == '#') {
+      const size_t end = unit.find('\n', body);
+      if (end == std::string::npos) throw Error(parts[k] + ": the VCF header does not end");
+      body = end + 1;
+    }
+    if (k == 0) {
+      header = unit.substr(0, body);
+      sink.write(header);
+    } else if (unit.compare(0, body, header) != 0 || body != header.size()) {
+      throw Error(parts[k] + ": VCF header differs from " + parts[0] + "'s");
+    }
+    for (unit.erase(0, body);; ) {
+      sink.write(unit);
+      sink.flush();
+      if (!reader.next(unit)) break;
+    }
+  }
+  sink.commit();
+  problem = sink.index_problem();
+  return sink.index_path();
+}
+
 }  // namespace
 
 MergeResult merge_shards(const std::vector<std::string>& shard_outputs, const std::string& out) {
@@ -133,14 +169,18 @@ MergeResult merge_shards(const std::vector<std::string>& shard_outputs, const st
   r.records = shards.front().records;
   for (const auto& [suffix, parts] : merge_plan(shards)) {
     const std::string target = file_of(out, suffix);
+    std::string index;  // a merged .vcf.gz's CSI
     if (ends_with(target, ".npy")) {
       merge_npy(parts, target);
-    } else if (ends_with(target, ".tsv")) {
-      merge_tsv(parts, target);
+    } else if (ends_with(target, ".tsv") || ends_with(target, ".csv")) {
+      merge_lines(parts, target);
+    } else if (ends_with(target, ".vcf") || ends_with(target, ".vcf.gz")) {
+      index = merge_vcf(parts, target, r.note);
     } else {
-      throw Error("merge: cannot merge " + target + " (.tsv and .npy outputs merge)");
+      throw Error("merge: cannot merge " + target + " (.tsv, .csv, .vcf, .vcf.gz and .npy outputs merge)");
     }
     r.files.push_back(target);
+    if (!index.empty()) r.files.push_back(index);
   }
   outputs.commit();
   return r;

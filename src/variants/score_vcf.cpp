@@ -33,9 +33,6 @@ struct VcfBlock {
 };
 
 VcfBlock enter_shard(VcfReader& vcf, const VcfScoringOptions& opts) {
-  if (ends_with(opts.out, ".vcf") || ends_with(opts.out, ".vcf.gz")) {
-    throw Error("--shard: " + opts.out + ": shards write .tsv or .npy (merging VCF shards is not built yet)");
-  }
   int64_t total = 0;
   {
     VcfReader counter(vcf.path());
@@ -126,12 +123,17 @@ VcfScoringResult score_vcf(Model& model, const IndexedFasta& genome, VcfReader& 
   result.skip_report = skipped.report();
   result.targets = scorer.task_names();
   result.files = writer->files();
+  result.output_note = writer->note();
   outputs.commit();
   run.finish();
   if (opts.shard.sharded()) {
     std::vector<std::string> skip_list;  // written only when a variant was skipped
     if (std::filesystem::exists(skipped.path())) skip_list.push_back(skipped.path());
-    write_shard_manifest("score-variants", opts.shard, block.begin, block.end, block.total, opts.out, result.files, skip_list);
+    std::vector<std::string> merged;  // a shard's own index stays beside it; merge indexes the whole
+    for (const auto& f : result.files) {
+      if (!ends_with(f, ".csi")) merged.push_back(f);
+    }
+    write_shard_manifest("score-variants", opts.shard, block.begin, block.end, block.total, opts.out, merged, skip_list);
   }
   return result;
 }

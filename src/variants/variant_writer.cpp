@@ -1,6 +1,5 @@
 #include "seqnn/variants/variant_writer.h"
 
-#include <htslib/bgzf.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include "seqnn/util/error.h"
 #include "seqnn/util/npy.h"
 #include "seqnn/util/strings.h"
+#include "seqnn/util/text_sink.h"
 
 namespace seqnn {
 namespace {
@@ -90,47 +90,6 @@ class TsvVariantWriter final : public VariantWriter {
   std::vector<std::string> files_;
 };
 
-// Text written plain or bgzip-compressed, both through an AtomicFile (so a bgzipped output is
-// part of the run's OutputGroup and of a resumable run like any other). BGZF blocks are
-// compressed here with htslib's bgzf_compress: flush() ends a block, so each chunk ends on a block
-// boundary and a resumed run appends whole blocks.
-class TextSink {
- public:
-  TextSink(const std::string& path, bool bgzip) : file_(std::make_unique<AtomicFile>(path)), bgzip_(bgzip) {}
-  bool resumed() const { return file_->resumed(); }
-  void write(const std::string& text) {
-    if (!bgzip_) return file_->write(text);
-    pending_ += text;
-    while (pending_.size() >= BGZF_BLOCK_SIZE) compress_block(BGZF_BLOCK_SIZE);
-  }
-  void flush() {
-    if (!bgzip_) {
-      std::fflush(file_->handle());  // output appears progressively
-      return;
-    }
-    while (!pending_.empty()) compress_block(std::min<size_t>(pending_.size(), BGZF_BLOCK_SIZE));
-  }
-  void commit() {
-    flush();
-    if (bgzip_) file_->write(kBgzfEof, sizeof kBgzfEof - 1);  // the end-of-file block readers check for
-    file_->commit();
-  }
-
- private:
-  void compress_block(size_t bytes) {
-    char block[BGZF_MAX_BLOCK_SIZE];
-    size_t length = sizeof block;
-    if (bgzf_compress(block, &length, pending_.data(), bytes, -1) != 0) fail(file_->path(), "bgzip compression failed");
-    file_->write(block, length);
-    pending_.erase(0, bytes);
-  }
-  static constexpr char kBgzfEof[] =
-      "\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff\x06\x00\x42\x43\x02\x00\x1b\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00";
-  std::unique_ptr<AtomicFile> file_;
-  bool bgzip_;
-  std::string pending_;
-};
-
 std::string sanitise_key(const std::string& s) {
   std::string out = s;
   for (char& c : out) {
@@ -161,7 +120,7 @@ std::string annotated_header(const std::string& input, const std::vector<Column>
 class VcfVariantWriter final : public VariantWriter {
  public:
   VcfVariantWriter(const std::string& path, const VariantOutputLayout& layout)
-      : sink_(path, ends_with(path, ".gz")), path_(path), columns_(layout_columns(layout)) {
+      : sink_(path, ends_with(path, ".gz"), TextSink::Index::kVcfCsi), path_(path), columns_(layout_columns(layout)) {
     if (!sink_.resumed()) sink_.write(annotated_header(layout.vcf_header, columns_));
     for (const auto& c : columns_) keys_.push_back(vcf_info_key(c.name, c.task));
   }
@@ -187,7 +146,13 @@ class VcfVariantWriter final : public VariantWriter {
     sink_.commit();
     closed_ = true;
   }
-  std::vector<std::string> files() const override { return closed_ ? std::vector<std::string>{path_} : std::vector<std::string>{}; }
+  std::vector<std::string> files() const override {
+    std::vector<std::string> out;
+    if (closed_) out.push_back(path_);
+    if (!sink_.index_path().empty()) out.push_back(sink_.index_path());
+    return out;
+  }
+  std::string note() const override { return sink_.index_problem().empty() ? "" : path_ + ": " + sink_.index_problem(); }
 
  private:
   TextSink sink_;

@@ -1,8 +1,11 @@
-// Sharded runs end to end (issue 16 part 2): predict and ism with --shard i/N, joined by
-// `seqnn merge`, give the bytes of one unsharded run for every output format (.tsv, .npy with its
-// row table, MC dropout's .sd files); merge refuses a missing, unfinished, truncated or foreign
+// Sharded runs end to end (issue 16 part 2): predict, ism and score-variants with --shard i/N,
+// joined by `seqnn merge`, give the bytes of one unsharded run for every output format (.tsv,
+// .npy with its row table, MC dropout's .sd files, .vcf, .vcf.gz with its CSI index); merge refuses a missing, unfinished, truncated or foreign
 // shard naming it; the shard arithmetic (contiguous blocks of whole batches) by hand.
 #include <gtest/gtest.h>
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+#include <htslib/tbx.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -103,38 +106,99 @@ std::vector<std::string> suffixes_of_ref(const TempDir& dir) {
   return out;
 }
 
-// 600 SNVs, every 150th with a wrong REF (skipped): over 5 shards of 2 chunks of 64, four shards
-// skip one variant and the last none, so the skip list is merged from the shards that wrote one.
-TEST(Shard, ScoreVariantsTsvAndNpyShardsMergeToTheUnshardedBytesWithTheSkipList) {
-  TempDir dir;
-  const std::string chrom = std::string(50, 'A') + [] {
-    std::string s;
+// A 800-nt chr1 (50 A's, then pseudo-random bases) and 600 SNVs at 101..700, every 150th with a
+// wrong REF (skipped); `order` lists the positions' order in the file (sorted when empty).
+struct VariantFixture {
+  std::string chrom, args;
+  VariantFixture(const TempDir& dir, bool sorted = true) {
+    chrom = std::string(50, 'A');
     uint64_t x = 7;
-    for (int k = 0; k < 750; ++k) s += "ACGT"[(x = x * 6364136223846793005ull + 1442695040888963407ull) >> 62];
-    return s;
-  }();
-  seqnn::test::write_text(dir.file("g.fa"), ">chr1\n" + chrom + "\n");
-  std::string body = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=800>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
-  for (int64_t pos = 101; pos <= 700; ++pos) {
-    const char ref = chrom[static_cast<size_t>(pos - 1)], alt = ref == 'A' ? 'G' : 'A';
-    const char shown = pos % 150 == 0 ? (ref == 'C' ? 'T' : 'C') : ref;
-    body += "chr1\t" + std::to_string(pos) + "\t.\t" + shown + "\t" + alt + "\t.\tPASS\t.\n";
+    for (int k = 0; k < 750; ++k) chrom += "ACGT"[(x = x * 6364136223846793005ull + 1442695040888963407ull) >> 62];
+    seqnn::test::write_text(dir.file("g.fa"), ">chr1\n" + chrom + "\n");
+    std::string body = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=800>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    for (int64_t k = 0; k < 600; ++k) {
+      const int64_t pos = sorted ? 101 + k : 101 + (k * 7) % 600;  // 7 is prime to 600: a permutation
+      const char ref = chrom[static_cast<size_t>(pos - 1)], alt = ref == 'A' ? 'G' : 'A';
+      const char shown = pos % 150 == 0 ? (ref == 'C' ? 'T' : 'C') : ref;
+      body += "chr1\t" + std::to_string(pos) + "\t.\t" + shown + "\t" + alt + "\t.\tPASS\t.\n";
+    }
+    seqnn::test::write_text(dir.file("v.vcf"), body);
+    args = "score-variants -m " + fixture("deepsea_small.pt") + " -g " + dir.file("g.fa") + " -v " + dir.file("v.vcf") + " --chunk 64";
   }
-  seqnn::test::write_text(dir.file("v.vcf"), body);
-  const std::string args = "score-variants -m " + fixture("deepsea_small.pt") + " -g " + dir.file("g.fa") + " -v " + dir.file("v.vcf") + " --chunk 64";
-  for (const std::string ext : {".tsv", ".npy"}) {
+};
+
+// Over 5 shards of 2 chunks of 64, four shards skip one variant and the last none, so the skip
+// list is merged from the shards that wrote one. A .vcf.gz's CSI index (ref.vcf.gz.csi) is among
+// the compared files: the merged one is rebuilt from the same bytes.
+TEST(Shard, ScoreVariantsShardsMergeToTheUnshardedBytesInEveryFormat) {
+  TempDir dir;
+  const VariantFixture f(dir);
+  for (const std::string ext : {".tsv", ".npy", ".vcf", ".vcf.gz"}) {
     TempDir sub;
-    auto r = run_cli(args + " -q -o " + sub.file("ref" + ext));
+    auto r = run_cli(f.args + " -q -o " + sub.file("ref" + ext));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const auto suffixes = suffixes_of_ref(sub);
     EXPECT_NE(std::find(suffixes.begin(), suffixes.end(), ".skipped.tsv"), suffixes.end());
-    shard_merge_equals_unsharded(sub, args, ext, 5, suffixes);
+    if (ext == ".vcf.gz") {
+      EXPECT_NE(std::find(suffixes.begin(), suffixes.end(), ".vcf.gz.csi"), suffixes.end());
+    }
+    shard_merge_equals_unsharded(sub, f.args, ext, 5, suffixes);
     EXPECT_TRUE(exists(sub.file("s0.skipped.tsv")));
     EXPECT_FALSE(exists(sub.file("s4.skipped.tsv"))) << "the last shard skips nothing";
+    if (ext == ".vcf.gz") {
+      EXPECT_TRUE(exists(sub.file("s2.vcf.gz.csi"))) << "each shard indexes its own output too";
+    }
   }
-  auto r = run_cli(args + " -q --shard 0/2 -o " + dir.file("s.vcf.gz"));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("shards write .tsv or .npy"), std::string::npos) << r.output;
+}
+
+// The records of `region` in an indexed VCF.gz, through htslib's own index reader.
+std::vector<std::string> records_in(const std::string& vcf_gz, const std::string& region) {
+  htsFile* fp = hts_open(vcf_gz.c_str(), "r");
+  tbx_t* index = tbx_index_load2(vcf_gz.c_str(), (vcf_gz + ".csi").c_str());
+  std::vector<std::string> out;
+  if (fp && index) {
+    hts_itr_t* it = tbx_itr_querys(index, region.c_str());
+    kstring_t line = {0, 0, nullptr};
+    while (it && tbx_itr_next(fp, index, it, &line) >= 0) out.emplace_back(line.s, line.l);
+    hts_itr_destroy(it);
+    free(line.s);
+  }
+  if (index) tbx_destroy(index);
+  if (fp) hts_close(fp);
+  return out;
+}
+
+TEST(Shard, ScoreVariantsAndMergeIndexAVcfGzForRegionQueries) {
+  TempDir dir;
+  const VariantFixture f(dir);
+  auto r = run_cli(f.args + " -q -o " + dir.file("ref.vcf.gz"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // chr1:201-210 holds ten SNVs, none with a wrong REF.
+  const auto hits = records_in(dir.file("ref.vcf.gz"), "chr1:201-210");
+  ASSERT_EQ(hits.size(), 10u);
+  EXPECT_EQ(hits.front().rfind("chr1\t201\t", 0), 0u) << hits.front();
+  EXPECT_NE(hits.back().find("SEQNN_"), std::string::npos) << hits.back();
+  EXPECT_EQ(records_in(dir.file("ref.vcf.gz"), "chr1:300-300").size(), 0u) << "position 300 has a wrong REF: skipped";
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(run_cli(f.args + " -q --shard " + std::to_string(i) + "/2 -o " + dir.file("s" + std::to_string(i) + ".vcf.gz")).exit_code, 0);
+  }
+  r = run_cli("merge -q -o " + dir.file("m.vcf.gz") + " " + dir.file("s0.vcf.gz") + " " + dir.file("s1.vcf.gz"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(records_in(dir.file("m.vcf.gz"), "chr1:601-650"), records_in(dir.file("ref.vcf.gz"), "chr1:601-650"));
+  EXPECT_EQ(records_in(dir.file("m.vcf.gz"), "chr1:601-650").size(), 50u);
+}
+
+// An unsorted VCF cannot be indexed: the scores are kept, the warning says why, and no index
+// (not even a stale one from an earlier run) is left beside them.
+TEST(Shard, AnUnsortedVcfGzIsWrittenWithoutAnIndexAndAWarning) {
+  TempDir dir;
+  const VariantFixture f(dir, false);
+  seqnn::test::write_text(dir.file("o.vcf.gz.csi"), "stale");
+  const auto r = run_cli(f.args + " -q -o " + dir.file("o.vcf.gz"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(exists(dir.file("o.vcf.gz")));
+  EXPECT_FALSE(exists(dir.file("o.vcf.gz.csi")));
+  EXPECT_NE(r.output.find("warning: " + dir.file("o.vcf.gz") + ": not indexed: its records are not sorted"), std::string::npos) << r.output;
 }
 
 TEST(Shard, MergeRefusesMissingUnfinishedTruncatedAndForeignShards) {

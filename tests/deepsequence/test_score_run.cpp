@@ -13,6 +13,7 @@
 #include "seqnn/deepsequence/score_run.h"
 #include "seqnn/deepsequence/weights.h"
 #include "seqnn/training/metrics.h"
+#include "seqnn/util/merge_shards.h"
 #include "seqnn/util/strings.h"
 #include "test_helpers.h"
 
@@ -135,6 +136,52 @@ TEST(DsScoreRun, VaeScoresAreElboDifferencesFromTheWildType) {
   EXPECT_EQ(score_mutations(o).deepseq[0], r.deepseq[0]);
   o.model.clear();
   EXPECT_NE(test::error_of([&] { score_mutations(o); }).find("give a model"), std::string::npos);
+}
+
+// `deepseq score --shard`: 21 rows (the toy table three times: 12 placeable, 9 not), 13 ELBO
+// sequences in batches of 2 over 3 shards; every shard's rows are the unsharded run's rows to
+// the bit (shards after the first evaluate the wild type's batch too) and merge gives its CSV.
+TEST(DsScoreRun, ShardsOfWholeBatchesMergeToTheUnshardedCsv) {
+  ToyScoring t;
+  t.write_model();
+  const std::string rows = std::string(test_data::toy_mutations()).substr(std::string("mutant,fit\n").size());
+  test::write_text(t.csv, "mutant,fit\n" + rows + rows + rows);
+  ScoreMutationsOptions o = t.options();
+  o.model = t.model;
+  o.independent = true;
+  o.samples = 3;
+  o.batch_size = 2;
+  o.seed = 11;
+  const ScoreMutationsResult whole = score_mutations(o);
+  ASSERT_EQ(whole.mutants.size(), 21u);
+  std::vector<std::string> outs;
+  int64_t next_row = 0, elbos = 0;
+  for (int64_t i = 0; i < 3; ++i) {
+    ScoreMutationsOptions so = o;
+    so.shard = {i, 3};
+    so.out = t.dir.file("s" + std::to_string(i) + ".csv");
+    const ScoreMutationsResult part = score_mutations(so);
+    EXPECT_EQ(part.first_row, next_row);
+    EXPECT_EQ(part.table_rows, 21);
+    for (size_t k = 0; k < part.mutants.size(); ++k) {
+      const size_t row = static_cast<size_t>(part.first_row) + k;
+      EXPECT_EQ(part.mutants[k].text, whole.mutants[row].text);
+      if (part.mutants[k].ok()) {
+        EXPECT_EQ(part.deepseq[k], whole.deepseq[row]) << "row " << row << " of shard " << i;
+      }
+    }
+    next_row += static_cast<int64_t>(part.mutants.size());
+    elbos += part.elbos;
+    outs.push_back(so.out);
+  }
+  EXPECT_EQ(next_row, 21);
+  EXPECT_EQ(elbos, whole.elbos + 2 * 2 * 3) << "shards 1 and 2 evaluate the wild type's batch of 2 as well";
+  const MergeResult m = merge_shards({outs[2], outs[0], outs[1]}, t.dir.file("m.csv"));
+  EXPECT_EQ(m.command, "deepseq score");
+  EXPECT_EQ(test::read_text(t.dir.file("m.csv")), test::read_text(o.out));
+  ScoreMutationsOptions too_many = o;
+  too_many.shard = {0, 8};
+  EXPECT_NE(test::error_of([&] { score_mutations(too_many); }).find("shard 0/8 is empty"), std::string::npos);
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ struct ElboOptions {
   int64_t batch_size = 2048;
   uint64_t seed = 0;
   std::function<void(int64_t done, int64_t total)> progress;  // in samples
+  // When not empty: only these batches (row blocks [k*batch_size, (k+1)*batch_size)) are
+  // evaluated, the other rows come back NaN. Every batch's noise is drawn all the same, so an
+  // evaluated row equals the full run's value bit for bit (a `--shard` of deepseq score).
+  std::vector<int64_t> batches;
 };
 
 // Mean ELBO (log p(x|z) - KL(q(z|x) || N(0, I))) of each sequence over `samples` draws. Every

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "seqnn/deepsequence/mutations.h"
+#include "seqnn/util/shard.h"
 
 namespace seqnn::ds {
 
@@ -26,6 +27,11 @@ struct ScoreMutationsOptions {
   uint64_t seed = 0;
   std::string device = "cpu";
   bool progress = true;  // progress bar over the ELBO draws on stderr
+  // A block of whole batches of the ELBO pass ([wild type, placeable mutants...] in batch_size
+  // rows): the table rows whose sequences fall in it, scored exactly as the unsharded run
+  // scores them (every shard also evaluates batch 0, which holds the wild type), plus
+  // OUT.shard.json; `seqnn merge` joins the shards' CSVs into the unsharded one.
+  ShardSpec shard;
   // One line per skipped mutant (the first five, then a count), e.g. to print on stderr.
   std::function<void(const std::string&)> warn;
 };
@@ -38,10 +44,11 @@ struct Correlation {
 Correlation spearman_of(const std::vector<double>& score, const std::vector<double>& measured);
 
 struct ScoreMutationsResult {
-  std::vector<Mutant> mutants;                  // in table order
+  std::vector<Mutant> mutants;                  // in table order (a shard's rows only)
+  int64_t first_row = 0, table_rows = 0;        // the first row's index in the table; the table's rows
   std::vector<double> deepseq, independent;     // per mutant, NaN where not scored; empty when not asked
   int64_t skipped = 0;
-  int64_t elbos = 0;         // sequences x samples evaluated
+  int64_t elbos = 0;         // sequences x samples evaluated (a shard's batches and batch 0)
   double elbo_seconds = 0;
   Correlation rho_deepseq, rho_independent;  // when a spearman_column was given
 };

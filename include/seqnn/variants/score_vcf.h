@@ -24,7 +24,7 @@ struct VcfScoringOptions {
   std::string input_name;         // names the VCF in errors ("my.vcf: no variants")
   bool show_progress = true;      // progress bar on stderr
   ResumeOptions resume;           // checkpoints after every chunk; --resume continues from the last
-  ShardSpec shard;                // a block of whole chunks (util/shard.h) and OUT.shard.json; .tsv/.npy outputs
+  ShardSpec shard;                // a block of whole chunks (util/shard.h) and OUT.shard.json
 };
 
 struct VcfScoringResult {
@@ -34,7 +34,8 @@ struct VcfScoringResult {
   std::vector<std::string> targets;  // names of the scored columns
   std::string skip_report;           // SkipLog::report(): empty when nothing was skipped
   double seconds = 0;
-  std::vector<std::string> files;
+  std::vector<std::string> files;    // the outputs, a .vcf.gz's CSI index included
+  std::string output_note;           // e.g. why a .vcf.gz got no index (unsorted records)
   int64_t incremental = 0;           // variants whose alternative came from the incremental engine
   std::string engine_note;           // with IsmEngine::kAuto: why the incremental engine did not run
 };

@@ -6,7 +6,8 @@
 //   .vcf / .vcf.gz     the input header plus one ##INFO line per field, then one record per ALT
 //                      (multi-allelic records come out split) with the input's QUAL, FILTER and
 //                      INFO followed by SEQNN_<score>_<task>=... fields (task names sanitised to
-//                      [A-Za-z0-9_.]). .vcf.gz is bgzip-compressed.
+//                      [A-Za-z0-9_.]). .vcf.gz is bgzip-compressed, with its CSI index
+//                      (<file>.csi) beside it when the records are sorted.
 //   .npy               OUT.<score>.npy and OUT.<statistic>.npy arrays (variants, tasks) and the
 //                      variant identities in OUT.rows.tsv.
 // Rows are written as chunks arrive, to "<file>.partial"; close() renames. A run that stops
@@ -31,7 +32,8 @@ class VariantWriter {
   virtual ~VariantWriter() = default;
   virtual void write(const ScoredChunk& chunk) = 0;
   virtual void close() = 0;
-  virtual std::vector<std::string> files() const = 0;
+  virtual std::vector<std::string> files() const = 0;  // after close(): what was written
+  virtual std::string note() const { return ""; }        // after close(): e.g. why no index was written
 };
 
 std::unique_ptr<VariantWriter> make_variant_writer(const std::string& path, const VariantOutputLayout& layout);
