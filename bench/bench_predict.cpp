@@ -12,7 +12,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: bench_predict MODEL N LENGTH BATCH THREADS\n");
+    std::fprintf(stderr, "usage: bench_predict MODEL N LENGTH BATCH THREADS [DEVICE]\n");
     return 2;
   }
   const int64_t N = std::atoll(argv[2]), L = std::atoll(argv[3]), B = std::atoll(argv[4]);
@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   at::Tensor X = seqnn::random_one_hot({N, 4, L}, 1);
   seqnn::PredictOptions opts;
   opts.batch_size = B;
+  if (argc > 6) opts.device = argv[6];  // cpu (default), cuda: the GPU run of bench/gpu/run.sh
   seqnn::predict(model, X.narrow(0, 0, B), {}, opts);  // warm-up (allocator, OpenMP pool)
   auto t0 = std::chrono::steady_clock::now();
   seqnn::ModelOutput y = seqnn::predict(model, X, {}, opts);

@@ -8,10 +8,11 @@
 #   DEVICE=cuda   train and score on the GPU (default cpu)
 #   RESUME=1      OUTDIR holds a run: continue its newest checkpoint to UPDATES (snapshots too)
 #   START=N       first snapshot to score (default K); scores of other draw counts are kept apart
+#   DATA=DIR      the data folder (default ../shared/data; bench/gpu/run.sh carries a copy)
 set -eu
 SEQNN=$1; OUT=$2; N=$3; K=$4; S=$5; T=$6
 DEVICE=${DEVICE:-cpu}; START=${START:-$K}
-D=../shared/data/protein
+D=${DATA:-../shared/data}/protein
 ALN=$D/BLAT_ECOLX_hmmerbit_plmc_n5_m30_f50_t0.2_r24-286_id100_b105.a2m
 CSV=$D/BLAT_ECOLX_Ranganathan2015.csv
 mkdir -p "$OUT"
