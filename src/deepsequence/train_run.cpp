@@ -95,6 +95,7 @@ TrainVaeResult train_vae(const TrainVaeOptions& o) {
   const at::Tensor codes = encode_codes(aln.sequences);
   const at::Tensor weights = sequence_weights(codes, wo);
   VaeTrainer trainer(*model, one_hot_codes(codes).reshape({aln.size(), -1}), weights, o.seed + 1);
+  if (o.defer_stats) trainer.defer_host_reads(true);
   if (o.resume) trainer.set_state(ck.adam, ck.steps, ck.rng_state);
   trainer.set_parallel(o.parallel);
   TrainVaeResult r;

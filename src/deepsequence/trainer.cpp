@@ -71,6 +71,20 @@ void adam_tensors(at::Tensor p, at::Tensor m, at::Tensor v, const at::Tensor& g,
 
 at::Tensor segment(const at::Tensor& flat, const Segment& s) { return flat.slice(0, s.offset, s.offset + s.numel()); }
 
+// The leaves' gradients as one flat buffer, in segment order; the segments tile the parameter
+// buffer (Vae lays them out so; checked), so element i of it is the gradient of parameter i.
+at::Tensor flat_grad(const std::vector<at::Tensor>& leaves, const std::vector<Segment>& segs, int64_t numel) {
+  std::vector<at::Tensor> grads;
+  int64_t next = 0;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    if (segs[i].offset != next) fail("deepsequence train", "parameter segments do not tile the flat buffer");
+    next += segs[i].numel();
+    grads.push_back(leaves[i].grad().reshape({-1}));
+  }
+  if (next != numel) fail("deepsequence train", "parameter segments do not tile the flat buffer");
+  return at::cat(grads);
+}
+
 }  // namespace
 
 VaeTrainer::VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t seed)
@@ -93,6 +107,7 @@ VaeTrainer::VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t
   ls_m_ = torch::zeros_like(mu_m_);
   ls_v_ = torch::zeros_like(mu_m_);
   tensor_ops_ = !model_.device().is_cpu();
+  defer_host_reads_ = !model_.device().is_cpu();
 }
 
 void VaeTrainer::use_tensor_ops(bool on) {
@@ -141,11 +156,22 @@ StepStats VaeTrainer::step_with(const at::Tensor& x, const at::Tensor& eps_z, co
   loss.backward();
 
   StepStats st;
-  st.log_px = t.log_px.mean().item<double>();
-  st.kl_z = t.kl_z.mean().item<double>();
-  if (parallel_.distributed()) average_over_ranks(enc, dec, st);
-  st.kl_decoder = with_kl ? m.kl_decoder() : std::nan("");  // KL before the update, like the loss
-  st.loss = (parallel_.distributed() ? st.kl_z - st.log_px : loss.item<double>()) + st.kl_decoder / neff_;
+  st.elbo_on_device = (t.log_px - t.kl_z).mean().detach().to(torch::kDouble);
+  // Read on the host only where it costs nothing (CPU), where it is asked for (a logged update)
+  // or where the ranks exchange it anyway.
+  st.resolved = with_kl || !defer_host_reads_ || parallel_.distributed();
+  if (st.resolved) {
+    st.log_px = t.log_px.mean().item<double>();
+    st.kl_z = t.kl_z.mean().item<double>();
+    if (parallel_.distributed()) {
+      average_over_ranks(enc, dec, st);
+      st.elbo_on_device = torch::tensor(st.elbo(), torch::dtype(torch::kDouble).device(dev));  // the global batch's
+    }
+    st.kl_decoder = with_kl ? m.kl_decoder() : std::nan("");  // KL before the update, like the loss
+    st.loss = (parallel_.distributed() ? st.kl_z - st.log_px : loss.item<double>()) + st.kl_decoder / neff_;
+  } else {
+    st.loss = st.log_px = st.kl_z = st.kl_decoder = std::nan("");
+  }
 
   torch::NoGradGuard no_grad;
   const AdamCoef k = coefficients();
@@ -195,28 +221,29 @@ void VaeTrainer::update_fused(const std::vector<at::Tensor>& enc, const std::vec
   }
 }
 
-// The same arithmetic as update_fused, as tensor operations on each segment (any device).
+// The same arithmetic as update_fused, as tensor operations over the whole flat buffers (any
+// device): about fifteen element-wise kernels per update whatever the number of segments.
 void VaeTrainer::update_tensor_ops(const std::vector<at::Tensor>& enc, const std::vector<at::Tensor>& dec,
                                    const at::Tensor& eps, const AdamCoef& k) {
   Vae& m = model_;
-  const auto& es = m.encoder_segments();
-  for (size_t i = 0; i < es.size(); ++i) {
-    adam_tensors(segment(m.encoder_params(), es[i]), segment(enc_m_, es[i]), segment(enc_v_, es[i]),
-                 enc[i].grad().reshape({-1}), k.b1, k.b2, k.a, k.c, k.eps);
+  const at::Tensor ge = flat_grad(enc, m.encoder_segments(), m.encoder_params().numel());
+  adam_tensors(m.encoder_params(), enc_m_, enc_v_, ge, k.b1, k.b2, k.a, k.c, k.eps);
+  if (!prior_mean_.defined()) {  // once: each segment's prior, spread over its elements
+    prior_mean_ = torch::empty_like(m.decoder_mu());
+    prior_inv_var_ = torch::empty_like(m.decoder_mu());
+    for (const Segment& s : m.decoder_segments()) {
+      segment(prior_mean_, s).fill_(s.prior_mean);
+      segment(prior_inv_var_, s).fill_(1.0 / (s.prior_sigma * s.prior_sigma));
+    }
   }
-  const auto& ds = m.decoder_segments();
+  const at::Tensor g = flat_grad(dec, m.decoder_segments(), m.decoder_mu().numel());
   const double inv_neff = 1.0 / neff_;
-  for (size_t i = 0; i < ds.size(); ++i) {
-    const Segment& s = ds[i];
-    const at::Tensor g = dec[i].grad().reshape({-1});
-    const at::Tensor mu = segment(m.decoder_mu(), s), sigma = segment(sigma_, s);
-    const double inv_var_p = 1.0 / (s.prior_sigma * s.prior_sigma);
-    // dL/dmu = g + (mu - mu_p) / (sigma_p^2 Neff);  dL/dlog sigma = g eps sigma + (sigma^2 / sigma_p^2 - 1) / Neff
-    at::Tensor gm = (mu - s.prior_mean).mul_(inv_var_p * inv_neff).add_(g);
-    at::Tensor gl = (sigma * sigma).mul_(inv_var_p).sub_(1.0).mul_(inv_neff).addcmul_(g * segment(eps, s), sigma);
-    adam_tensors(mu, segment(mu_m_, s), segment(mu_v_, s), gm, k.b1, k.b2, k.a, k.c, k.eps);
-    adam_tensors(segment(m.decoder_log_sigma(), s), segment(ls_m_, s), segment(ls_v_, s), gl, k.b1, k.b2, k.a, k.c, k.eps);
-  }
+  const at::Tensor& mu = m.decoder_mu();
+  // dL/dmu = g + (mu - mu_p) / (sigma_p^2 Neff);  dL/dlog sigma = g eps sigma + (sigma^2 / sigma_p^2 - 1) / Neff
+  at::Tensor gm = (mu - prior_mean_).mul_(prior_inv_var_).mul_(inv_neff).add_(g);
+  at::Tensor gl = (sigma_ * sigma_).mul_(prior_inv_var_).sub_(1.0).mul_(inv_neff).addcmul_(g * eps, sigma_);
+  adam_tensors(m.decoder_mu(), mu_m_, mu_v_, gm, k.b1, k.b2, k.a, k.c, k.eps);
+  adam_tensors(m.decoder_log_sigma(), ls_m_, ls_v_, gl, k.b1, k.b2, k.a, k.c, k.eps);
 }
 
 void VaeTrainer::set_state(const std::vector<at::Tensor>& adam, int64_t steps, const at::Tensor& rng_state) {

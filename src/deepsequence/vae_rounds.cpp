@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -30,22 +31,37 @@ std::vector<MetricsRow> VaeRounds::run_round(int64_t first, int64_t last) {
 StepStats VaeRounds::one_update(int64_t update) {
   const bool log = update % o_.log_every == 0 || update == o_.updates;
   const StepStats s = trainer_.step(log);
-  if (!std::isfinite(s.log_px)) fail(o_.alignment, "training diverged (non-finite ELBO) at update " + std::to_string(update));
-  elbo_sum_ += s.elbo();
+  // Summed where it was computed, in one order whatever is read when, and read on the host only
+  // with resolved statistics (every update on the CPU, logged ones on a GPU).
+  elbo_total_ = elbo_total_.defined() ? elbo_total_.add_(s.elbo_on_device) : s.elbo_on_device.clone();
   ++elbo_n_;
-  char status[64];
-  std::snprintf(status, sizeof status, "ELBO %.2f", elbo_sum_ / static_cast<double>(elbo_n_));
-  bar_.set_status(status);
+  if (s.resolved) {
+    if (unread_ == 0 && !std::isfinite(s.log_px)) {
+      fail(o_.alignment, "training diverged (non-finite ELBO) at update " + std::to_string(update));
+    }
+    char status[64];
+    std::snprintf(status, sizeof status, "ELBO %.2f", mean_elbo(update));
+    bar_.set_status(status);
+  } else {
+    ++unread_;
+  }
   if (log) curve_.add(update, bar_.elapsed_seconds(), s);
   return s;
+}
+
+double VaeRounds::mean_elbo(int64_t update) {
+  const double sum = elbo_total_.defined() ? elbo_total_.item<double>() : 0.0;
+  if (!std::isfinite(sum)) fail(o_.alignment, "training diverged (non-finite ELBO) by update " + std::to_string(update));
+  unread_ = 0;
+  return sum / static_cast<double>(std::max<int64_t>(elbo_n_, 1));
 }
 
 void VaeRounds::save_checkpoint(const std::string& path, const TrainState& state) {
   ds::save_checkpoint(path, model_, focus_, &trainer_);
   curve_.write();
   if (state.done >= o_.updates) return;  // the final one is the run's result, not a report
-  if (o_.on_checkpoint) o_.on_checkpoint({state.done, elbo_n_, elbo_sum_ / static_cast<double>(elbo_n_), path});
-  elbo_sum_ = 0;
+  if (o_.on_checkpoint) o_.on_checkpoint({state.done, elbo_n_, mean_elbo(state.done), path});
+  elbo_total_ = at::Tensor();
   elbo_n_ = 0;
 }
 

@@ -46,8 +46,10 @@ class VaeRounds : public RoundTask {
   ProgressBar bar_;
   StepStats last_;
   double seconds_ = 0;
-  double elbo_sum_ = 0;  // since the last checkpoint
+  at::Tensor elbo_total_;  // the updates' ELBO since the last checkpoint, on the model's device
   int64_t elbo_n_ = 0;
+  int64_t unread_ = 0;     // updates since the total was last read on the host
+  double mean_elbo(int64_t update);  // reads the total; fails when it is not finite
 };
 
 }  // namespace seqnn::ds

@@ -174,6 +174,42 @@ TEST(DsTrainRun, ADivergingRunFailsAtTheUpdateItDiverges) {
   EXPECT_FALSE(test::exists(t.dir.file("run/model_best.pt")));
 }
 
+// What a GPU run does: statistics read on the host at logged updates only, the other updates'
+// ELBO summed on the device. The model, the loss curve and the checkpoints' mean ELBO are the
+// same; a divergence is caught at the next logged update.
+TEST(DsTrainRun, StatisticsReadOnlyAtLoggedUpdatesChangeNothing) {
+  ToyRun t;
+  std::vector<double> means[2];
+  for (int deferred = 0; deferred < 2; ++deferred) {
+    TrainVaeOptions o = t.options(deferred ? "deferred" : "every", 12);
+    o.log_every = 5;
+    o.checkpoint_every = 4;
+    o.defer_stats = deferred == 1;
+    o.on_checkpoint = [&](const TrainVaeCheckpoint& c) { means[deferred].push_back(c.mean_elbo); };
+    train_vae(o);
+  }
+  expect_same_parameters(t.dir.file("every/model_best.pt"), t.dir.file("deferred/model_best.pt"));
+  ASSERT_EQ(means[0].size(), 2u);
+  EXPECT_EQ(means[0], means[1]);
+  auto curve_without_seconds = [&](const std::string& run) {
+    std::string out;
+    for (const auto& line : split(test::read_text(t.dir.file(run + "/loss.tsv")), '\n')) {
+      std::vector<std::string> f = split(line, '\t');
+      if (f.size() > 1) f.erase(f.begin() + 1);
+      out += join(f) + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(curve_without_seconds("every"), curve_without_seconds("deferred"));
+  test::write_text(t.cfg, R"({"encoder": [16], "latent": 2, "decoder": [8, 12], "dictionary": 4, "batch_size": 10,
+      "learning_rate": 1e30})");
+  TrainVaeOptions o = t.options("diverging", 20);
+  o.log_every = 10;
+  o.defer_stats = true;
+  const std::string e = test::error_of([&] { train_vae(o); });
+  EXPECT_NE(e.find("toy.a2m: training diverged (non-finite ELBO) "), std::string::npos) << e;
+}
+
 TEST(DsTrainRun, ABadAlignmentOrConfigLeavesNoOutputDirectory) {
   // The directory used to be made before the inputs were read, and stayed behind empty.
   ToyRun t;

@@ -58,6 +58,10 @@ struct TrainVaeOptions {
   std::string device = "cpu";
   uint64_t seed = 0;  // model initialisation (seed) and batches/noise (seed + 1); unused on resume
   bool progress = true;  // progress bar with the running mean ELBO on stderr
+  // Read the step statistics on the host at logged updates only, summing the others' ELBO on the
+  // device (no host synchronisation in between; what a GPU run always does). The numbers are the
+  // same; a divergence is then reported at the next logged update ("by update N").
+  bool defer_stats = false;
   // One rank of a data-parallel run (VaeTrainer::set_parallel): batch size per rank.
   DataParallel parallel;
   std::function<void(const TrainVaePlan&)> on_start;

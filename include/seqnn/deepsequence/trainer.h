@@ -27,6 +27,11 @@ struct StepStats {
   double kl_z = 0;        // batch mean
   double kl_decoder = 0;  // total KL of the decoder weights (before dividing by Neff)
   double elbo() const { return log_px - kl_z; }
+  // The batch's mean ELBO as a 0-dim double tensor on the model's device. On a GPU an update
+  // that logs nothing leaves the numbers above unread (NaN, resolved false): reading them would
+  // make the host wait for the device at every update.
+  at::Tensor elbo_on_device;
+  bool resolved = true;
 };
 
 class VaeTrainer {
@@ -40,6 +45,8 @@ class VaeTrainer {
   // the CPU for tests, which compare both with the PyTorch reference).
   void use_tensor_ops(bool on);
   bool uses_tensor_ops() const { return tensor_ops_; }
+  // Updates that log nothing leave StepStats unresolved (the default on a GPU; on for tests).
+  void defer_host_reads(bool on) { defer_host_reads_ = on; }
 
   // One update with a fresh batch and fresh noise. with_kl: also compute the decoder KL (one
   // extra pass over the parameters; the update itself never needs its value).
@@ -75,8 +82,12 @@ class VaeTrainer {
   at::Generator gen_;
   at::Tensor eps_w_, sigma_, w_;  // persistent: no 80 MB allocations (page faults) per step
   at::Tensor enc_m_, enc_v_, mu_m_, mu_v_, ls_m_, ls_v_;
+  // The tensor-operation update over the whole flat buffers (a fixed number of kernels per
+  // update, not one per operation and segment): each decoder parameter's prior, per element.
+  at::Tensor prior_mean_, prior_inv_var_;
   int64_t steps_ = 0;
   bool tensor_ops_ = false;
+  bool defer_host_reads_ = false;
   DataParallel parallel_;
 };
 
