@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <mutex>
 
 #include "seqnn/util/error.h"
 
@@ -108,6 +109,26 @@ VaeTrainer::VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t
   ls_v_ = torch::zeros_like(mu_m_);
   tensor_ops_ = !model_.device().is_cpu();
   defer_host_reads_ = !model_.device().is_cpu();
+  draws_on_device(!model_.device().is_cpu());
+}
+
+void VaeTrainer::draws_on_device(bool on) {
+  draws_on_device_ = on;
+  if (!on) return;
+  device_weights_ = weights_.to(model_.device());
+  if (model_.device().is_cpu()) cpu_draws_gen_ = at::make_generator<at::CPUGeneratorImpl>(0);
+}
+
+void VaeTrainer::draw_on_device(at::Tensor& idx, at::Tensor& eps_z, int64_t rows) {
+  at::Generator g = model_.device().is_cpu() ? cpu_draws_gen_ : at::globalContext().defaultGenerator(model_.device());
+  const uint64_t seed = next_seed(gen_);
+  {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    g.set_current_seed(seed);
+  }
+  idx = torch::multinomial(device_weights_, rows, /*replacement=*/true, g);
+  eps_z = at::normal(0.0, 1.0, {rows, model_.config().latent}, g, torch::dtype(torch::kFloat).device(model_.device()));
+  eps_w_.normal_(0.0, 1.0, g);
 }
 
 void VaeTrainer::use_tensor_ops(bool on) {
@@ -131,9 +152,14 @@ VaeTrainer::AdamCoef VaeTrainer::coefficients() const {
 StepStats VaeTrainer::step(bool with_kl) {
   const VaeConfig& c = model_.config();
   const int64_t ranks = parallel_.size();
-  at::Tensor idx = torch::multinomial(weights_, c.batch_size * ranks, /*replacement=*/true, gen_);
-  at::Tensor eps_z = torch::randn({c.batch_size * ranks, c.latent}, gen_, torch::kFloat);
-  fill_normal(eps_w_, next_seed(gen_));
+  at::Tensor idx, eps_z;
+  if (draws_on_device_) {
+    draw_on_device(idx, eps_z, c.batch_size * ranks);
+  } else {
+    idx = torch::multinomial(weights_, c.batch_size * ranks, /*replacement=*/true, gen_);
+    eps_z = torch::randn({c.batch_size * ranks, c.latent}, gen_, torch::kFloat);
+    fill_normal(eps_w_, next_seed(gen_));
+  }
   if (ranks > 1) {  // this rank's block of the global batch
     idx = idx.narrow(0, c.batch_size * parallel_.rank(), c.batch_size);
     eps_z = eps_z.narrow(0, c.batch_size * parallel_.rank(), c.batch_size);

@@ -37,8 +37,9 @@ struct StepStats {
 class VaeTrainer {
  public:
   // data: (N, L*20) float one-hot; weights: (N) sequence weights (Neff = their sum). Training
-  // runs on the model's device (move the model first); the batch draws stay on the CPU generator,
-  // so a checkpoint resumes on any device.
+  // runs on the model's device (move the model first). The CPU generator's state is the whole
+  // random state (a checkpoint holds it): on the CPU every draw comes from it; on a GPU the draws
+  // come from the device generator reseeded from it every update (draws_on_device).
   VaeTrainer(Vae& model, at::Tensor data, at::Tensor weights, uint64_t seed);
 
   // The update as tensor operations instead of the fused CPU pass (the default off the CPU; on
@@ -47,6 +48,11 @@ class VaeTrainer {
   bool uses_tensor_ops() const { return tensor_ops_; }
   // Updates that log nothing leave StepStats unresolved (the default on a GPU; on for tests).
   void defer_host_reads(bool on) { defer_host_reads_ = on; }
+  // Batch indices, z and the decoder noise drawn on the model's device (the default on a GPU: no
+  // host-to-device copy, so no wait, per update) from a device generator reseeded every update
+  // from the CPU generator, which alone is the resumable state. Other numbers than the CPU draws.
+  void draws_on_device(bool on);
+  bool draws_on_device() const { return draws_on_device_; }
 
   // One update with a fresh batch and fresh noise. with_kl: also compute the decoder KL (one
   // extra pass over the parameters; the update itself never needs its value).
@@ -88,6 +94,10 @@ class VaeTrainer {
   int64_t steps_ = 0;
   bool tensor_ops_ = false;
   bool defer_host_reads_ = false;
+  bool draws_on_device_ = false;
+  at::Tensor device_weights_;      // weights_ on the model's device (draws_on_device_)
+  at::Generator cpu_draws_gen_;    // the "device" generator of a CPU model (tests)
+  void draw_on_device(at::Tensor& idx, at::Tensor& eps_z, int64_t rows);
   DataParallel parallel_;
 };
 
