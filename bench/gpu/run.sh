@@ -10,7 +10,7 @@
 #   PHASES="deepseq" RESUME=1 ...    some phases only; RESUME=1 continues the DeepSequence run
 #   bench/gpu/run.sh --dry-run       every phase on the CPU at tiny sizes with the existing build
 #                                    (BUILD, default build/): tests the script itself, here
-# Environment: OUT (default bench_out/gpu), BUILD, JOBS (16), DS_UPDATES (300000), DS_EVERY
+# Environment: OUT (default bench_out/gpu), WORK (/tmp/seqnn-gpu-work), BUILD, JOBS (16), DS_UPDATES (300000), DS_EVERY
 # (20000), DS_DRAWS (64 per curve point), DS_FINAL_DRAWS (2000), DATA (.gpu/data).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +20,11 @@ DRY=0
 OUT=${OUT:-$ROOT/bench_out/gpu}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-LOGS=$OUT/logs
+# Work files (models, checkpoints) and logs stay outside $OUT, which the device tool returns only
+# a few files of: $OUT gets the 7 result files and logs.tar.gz. WORK outlives the command on a
+# warm machine, so a second command can RESUME the DeepSequence run.
+WORK=${WORK:-$( [ $DRY = 1 ] && echo "$OUT/work" || echo /tmp/seqnn-gpu-work )}
+LOGS=$WORK/logs
 mkdir -p "$LOGS"
 DEPS=${DEPS:-/tmp/seqnn-deps}
 [ $DRY = 1 ] && JOBS=${JOBS:-2}
@@ -112,7 +116,7 @@ phase_cuda_tests() {
 # <= 1e-4). A dry run runs the dev side on the CPU too (a determinism check of the comparison).
 phase_agreement() {
   [ $DRY = 0 ] && deps_env
-  local W=$OUT/work/agree FX=$ROOT/tests/fixtures RBP=$DATA/dna/rbp_clip
+  local W=$WORK/agree FX=$ROOT/tests/fixtures RBP=$DATA/dna/rbp_clip
   rm -rf "$W" && mkdir -p "$W/cpu" "$W/dev" && cd "$W"
   "$SEQNN" simulate --n 512 --length 200 --seed 1 -o r200.fa -q
   "$SEQNN" simulate --n 4 --length 200 --seed 5 -o four.fa -q
@@ -159,7 +163,7 @@ phase_throughput() {
 # draws: the rho curve), then the last snapshot with DS_FINAL_DRAWS draws.
 phase_deepseq() {
   [ $DRY = 0 ] && deps_env
-  local W=$OUT/work/deepseq D=$DATA/protein
+  local W=$WORK/deepseq D=$DATA/protein
   [ -f "$D/BLAT_ECOLX_Ranganathan2015.csv" ] || { echo "deepseq: $D not present"; return 1; }
   mkdir -p "$W"
   [ "${RESUME:-0}" = 1 ] || rm -rf "$W"/*
@@ -174,6 +178,7 @@ phase_deepseq() {
 summary "bench/gpu/run.sh $( [ $DRY = 1 ] && echo "--dry-run (cpu)" || echo "on $DEV" ), $(date -u +%FT%TZ), phases: $PHASES"
 for p in $PHASES; do phase "$p"; done
 for f in agreement.tsv throughput.txt deepseq_final.txt; do [ -f "$OUT/$f" ] && { summary "--- $f"; cat "$OUT/$f" >> "$OUT/summary.txt"; }; done
-tar -czf "$OUT/logs.tar.gz" -C "$OUT" logs phases.tsv 2> /dev/null
+cp "$OUT/phases.tsv" "$LOGS/"
+tar -czf "$OUT/logs.tar.gz" -C "$WORK" logs 2> /dev/null
 cat "$OUT/phases.tsv"
 ! grep -q "FAILED" "$OUT/summary.txt"
