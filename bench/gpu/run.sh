@@ -152,11 +152,22 @@ phase_agreement() {
   $PY "$ROOT/bench/gpu/compare.py" cpu dev 1e-4 | tee "$OUT/agreement.tsv"
 }
 
-# predict throughput of seqnn against the same TorchScript DeepSEA in a PyTorch loop, same device.
+# seqnn against the same model in PyTorch on the same device: predict (TorchScript DeepSEA) and
+# training (the PUM2 CNN, bench/training/train_throughput.py's loop), one run each.
 phase_throughput() {
   [ $DRY = 0 ] && deps_env
-  if [ $DRY = 1 ]; then DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 64 32 2
-  else DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 16384 256 16; fi | tee "$OUT/throughput.txt"
+  {
+    if [ $DRY = 1 ]; then DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 64 32 2
+    else DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 16384 256 16; fi
+    local RBP=$DATA/dna/rbp_clip epochs=$(( DRY ? 1 : 5 ))
+    if [ -f "$RBP/pum2.train.positive.fasta" ]; then
+      DEVICE=$DEV $PY "$ROOT/bench/training/train_throughput.py" "$RBP" $epochs $THREADS
+      "$SEQNN" train --positives "$RBP/pum2.train.positive.fasta" --negatives "$RBP/pum2.train.negative.fasta" \
+        --alphabet rna --max-length 200 --global-pool flatten --padding valid --num-filters 30 30 30 --filter-width 25 \
+        --pool 2 --conv-dropout 0.3 --dense-units 100 --dropout 0.5 --epochs $epochs --batch-size 64 --val-fraction 0.1 \
+        --split-seed 1 --seed 1 --threads $THREADS --device "$DEV" -q -o "$WORK/throughput_cnn" 2>&1 | tail -1
+    fi
+  } | tee "$OUT/throughput.txt"
 }
 
 # DeepSequence on BLAT_ECOLX: DS_UPDATES updates with a snapshot every DS_EVERY (scored with DS_DRAWS

@@ -5,9 +5,11 @@ dropout 0.3, three times; flatten; dense 100 relu dropout 0.5; linear 1; sigmoid
 outputs clamped to [1e-7, 1-1e-7]; Adam lr 1e-3; batch 64; shuffled each epoch).
 
 Usage: /usr/bin/python3 bench/training/train_throughput.py DATA_DIR EPOCHS THREADS
+DEVICE=cuda trains on the GPU (the data held there, the clock stopped after a synchronisation).
 Prints examples/s over the training steps only (one-hot encoding done once up front, as seqnn
 encodes per batch inside its timed loop, which favours Python slightly).
 """
+import os
 import sys
 import time
 
@@ -57,12 +59,13 @@ def main():
     data, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(threads)
     torch.manual_seed(1)
+    dev = os.environ.get("DEVICE", "cpu")
     pos = read_fasta(f"{data}/pum2.train.positive.fasta")
     neg = read_fasta(f"{data}/pum2.train.negative.fasta")
-    x = torch.from_numpy(one_hot(neg + pos))
-    y = torch.cat([torch.zeros(len(neg)), torch.ones(len(pos))])
+    x = torch.from_numpy(one_hot(neg + pos)).to(dev)
+    y = torch.cat([torch.zeros(len(neg)), torch.ones(len(pos))]).to(dev)
     n_train = int(round(0.9 * len(x)))  # seqnn holds 10% out for validation
-    net = model()
+    net = model().to(dev)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     seen, spent = 0, 0.0
     for _ in range(epochs):
@@ -70,15 +73,17 @@ def main():
         perm = torch.randperm(n_train)
         t0 = time.perf_counter()
         for i in range(0, n_train, 64):
-            idx = perm[i:i + 64]
+            idx = perm[i:i + 64].to(dev)
             out = net(x[idx]).squeeze(1).clamp(1e-7, 1 - 1e-7)
             loss = nn.functional.binary_cross_entropy(out, y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
+        if dev.startswith("cuda"):
+            torch.cuda.synchronize()
         spent += time.perf_counter() - t0
         seen += n_train
-    print(f"pytorch {torch.__version__} threads={threads}: {seen} examples in {spent:.2f} s = {seen / spent:.1f} examples/s")
+    print(f"pytorch {torch.__version__} device={dev} threads={threads}: {seen} examples in {spent:.2f} s = {seen / spent:.1f} examples/s")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ done
 for f in predict.npy predict_mc.npy predict_mc.sd.npy ism.npy ism_basset.mutants.npy variants.tsv cnn/metrics.csv lstm/metrics.csv s1/metrics.csv; do
   grep -q "^$f	[0-9]*	0	0	ok$" "$OUT/agreement.tsv" || fail "agreement row for $f: $(grep "^$f" "$OUT/agreement.tsv")"
 done
-grep -q "seqnn predict (CLI" "$OUT/throughput.txt" || fail "no throughput figures"
+grep -q "seqnn predict (CLI" "$OUT/throughput.txt" || fail "no predict throughput figures"
+grep -q "examples/s" "$OUT/throughput.txt" && grep -q "seqnn train: 1 epoch" "$OUT/throughput.txt" || fail "no training throughput figures"
 grep -q "Spearman vs 2500: deepseq" "$OUT/deepseq_final.txt" || fail "no final DeepSequence score"
 [ "$(wc -l < "$OUT/deepseq_curve.tsv")" -ge 3 ] || fail "the rho curve has no points"
 tar -tzf "$OUT/logs.tar.gz" | grep -q logs/deepseq.log || fail "logs.tar.gz lacks the logs"
