@@ -14,6 +14,7 @@ reports (model loading excluded, as it is for the Python loop), the median of RE
 Both outputs are compared. Also printed: mutants/s times the model's FLOPs per forward pass (the
 rate a full forward pass per mutant would need) and seqnn's peak RSS.
 Usage: /usr/bin/python3 bench/bench_ism.py [BUILD_DIR] [THREADS] [BATCH] [CASE ...]
+DEVICE=cuda runs both on the GPU (the Python loop synchronised before its clock stops).
 """
 import os
 import re
@@ -40,6 +41,8 @@ CASES = {  # name: (architecture, length, window start, window end)
 }
 WANTED = sys.argv[4:] or list(CASES)
 REPEATS = int(os.environ.get("REPEATS", "3"))
+DEVICE = os.environ.get("DEVICE", "cpu")
+TIME = "/usr/bin/time"  # seqnn's own peak RSS; absent on some machines (then not reported)
 
 
 def forward_flops(model, length):
@@ -91,14 +94,16 @@ def run_case(name, tmp):
     flops = forward_flops(net, length)
     model_path = os.path.join(tmp, name + ".pt")
     torch.jit.save(torch.jit.script(net), model_path)
-    model = torch.jit.load(model_path)
+    model = torch.jit.load(model_path, map_location=DEVICE)
     rng = np.random.RandomState(3)
     idx = rng.randint(0, 4, size=length)
-    x = torch.from_numpy((idx[None, :] == np.arange(4)[:, None]).astype(np.int8))
+    x = torch.from_numpy((idx[None, :] == np.arange(4)[:, None]).astype(np.int8)).to(DEVICE)
     with torch.inference_mode():
         model(x[None].float())  # warm-up
         t0 = time.perf_counter()
         want, n_mut = python_ism(model, x, start, end)
+        if DEVICE.startswith("cuda"):
+            torch.cuda.synchronize()
         torch_secs = time.perf_counter() - t0
     fasta = os.path.join(tmp, name + ".fa")
     with open(fasta, "w") as f:
@@ -109,22 +114,26 @@ def run_case(name, tmp):
         t0 = time.perf_counter()
         # /usr/bin/time reports seqnn's own peak RSS: a child started straight from this process
         # would count this process's memory (the pre-exec image) in its ru_maxrss.
-        proc = subprocess.run(["/usr/bin/time", "-f", "peak_kib %M", os.path.join(BUILD, "seqnn"), "ism", "-m", model_path, "-f", fasta, "--mode", "raw",
+        timed = [TIME, "-f", "peak_kib %M"] if os.path.exists(TIME) else []
+        proc = subprocess.run(timed + [os.path.join(BUILD, "seqnn"), "ism", "-m", model_path, "-f", fasta, "--mode", "raw",
                                "-o", out, "--start", str(start), "--end", str(end), "--batch-size", str(B),
-                               "--threads", str(THREADS), "--device", "cpu", "-q"],
+                               "--threads", str(THREADS), "--device", DEVICE, "-q"],
                               check=True, capture_output=True, text=True)
         wall = time.perf_counter() - t0
         lines = proc.stderr.strip().splitlines()
-        summary = lines[-2] + " peak RSS %.0f MiB" % (int(lines[-1].split()[1]) / 1024.0)
+        if timed:
+            summary = lines[-2] + " peak RSS %.0f MiB" % (int(lines[-1].split()[1]) / 1024.0)
+        else:
+            summary = lines[-1] + " peak RSS nan MiB"
         runs.append((float(re.search(r" in ([0-9.]+) s", summary).group(1)), wall, summary))
     seqnn_secs, wall, summary = sorted(runs)[len(runs) // 2]
-    rss = float(re.findall(r"peak RSS ([0-9.]+) MiB", summary)[-1])
+    rss = float(re.findall(r"peak RSS ([0-9.]+|nan) MiB", summary)[-1])
     engine = re.search(r"\((\w+) engine\)", summary).group(1)
     outputs = ["mutants"] if len(want) == 1 else ["%d.mutants" % i for i in range(len(want))]
     worst = 0.0
     for w, o in zip(want, outputs):
         got = np.load(os.path.join(tmp, "%s.%s.npy" % (name, o)))[0]
-        w = w.numpy()
+        w = w.cpu().numpy()
         worst = max(worst, float(np.abs(got - w).max() / max(1e-12, np.abs(w).max())))
     return {"name": name, "mutants": n_mut, "torch": torch_secs, "seqnn": seqnn_secs, "wall": wall, "rss": rss,
             "engine": engine, "rel": worst, "gflops": flops / 1e9}
@@ -133,7 +142,7 @@ def run_case(name, tmp):
 def main():
     torch.set_num_threads(THREADS)
     tmp = tempfile.mkdtemp(prefix="seqnn_bench_ism_")
-    print("seqnn ism vs the Python ISM loop; batch %d, threads %d, torch %s" % (B, THREADS, torch.__version__))
+    print("seqnn ism vs the Python ISM loop; batch %d, threads %d, torch %s, device %s" % (B, THREADS, torch.__version__, DEVICE))
     print("%-10s %8s %9s %9s %9s %8s %11s %11s %9s %11s %s" % (
         "case", "mutants", "python s", "seqnn s", "wall s", "ratio", "py GFLOP/s", "eff GFLOP/s", "RSS MiB",
         "max rel err", "engine"))

@@ -152,13 +152,19 @@ phase_agreement() {
   $PY "$ROOT/bench/gpu/compare.py" cpu dev 1e-4 | tee "$OUT/agreement.tsv"
 }
 
-# seqnn against the same model in PyTorch on the same device: predict (TorchScript DeepSEA) and
-# training (the PUM2 CNN, bench/training/train_throughput.py's loop), one run each.
+# seqnn against the same model in PyTorch on the same device: predict (TorchScript DeepSEA), ISM
+# (the Python ISM loop; Basset, DeepSEA, BPNet) and training (the PUM2 CNN,
+# bench/training/train_throughput.py's loop), one run each.
 phase_throughput() {
   [ $DRY = 0 ] && deps_env
   {
-    if [ $DRY = 1 ]; then DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 64 32 2
-    else DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 16384 256 16; fi
+    if [ $DRY = 1 ]; then
+      DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 64 32 2
+      DEVICE=$DEV REPEATS=1 $PY "$ROOT/bench/bench_ism.py" "$BUILD" 2 64 basset100
+    else
+      DEVICE=$DEV $PY "$ROOT/bench/bench_predict.py" "$BUILD" 16384 256 16
+      DEVICE=$DEV $PY "$ROOT/bench/bench_ism.py" "$BUILD" 8 256 basset deepsea bpnet
+    fi
     local RBP=$DATA/dna/rbp_clip epochs=$(( DRY ? 1 : 5 ))
     if [ -f "$RBP/pum2.train.positive.fasta" ]; then
       DEVICE=$DEV $PY "$ROOT/bench/training/train_throughput.py" "$RBP" $epochs $THREADS

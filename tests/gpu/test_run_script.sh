@@ -25,6 +25,7 @@ for f in predict.npy predict_mc.npy predict_mc.sd.npy ism.npy ism_basset.mutants
   grep -q "^$f	[0-9]*	0	0	ok$" "$OUT/agreement.tsv" || fail "agreement row for $f: $(grep "^$f" "$OUT/agreement.tsv")"
 done
 grep -q "seqnn predict (CLI" "$OUT/throughput.txt" || fail "no predict throughput figures"
+grep -q "^basset100 .* incremental$" "$OUT/throughput.txt" || fail "no ISM throughput figures"
 grep -q "examples/s" "$OUT/throughput.txt" && grep -q "seqnn train: 1 epoch" "$OUT/throughput.txt" || fail "no training throughput figures"
 grep -q "Spearman vs 2500: deepseq" "$OUT/deepseq_final.txt" || fail "no final DeepSequence score"
 [ "$(wc -l < "$OUT/deepseq_curve.tsv")" -ge 3 ] || fail "the rho curve has no points"
